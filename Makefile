@@ -1,0 +1,35 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+EXAMPLE := src/newsprobe/examples/deir_ez_zor.txt
+
+.PHONY: setup run test lint bench lock clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/newsprobe analyze --format text $(EXAMPLE)
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/pytest -q
+
+bench: $(STAMP)
+	$(PY) bench/throughput.py
+
+# Re-pin every dependency (with hashes) after changing pyproject.toml.
+lock: $(STAMP)
+	$(PY) -m pip install --quiet uv==0.13.9
+	$(VENV)/bin/uv pip compile --quiet --python-version 3.11 --generate-hashes requirements.in \
+		-o requirements.lock --no-emit-package newsprobe
+
+clean:
+	rm -rf $(VENV) .pytest_cache

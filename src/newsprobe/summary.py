@@ -1,0 +1,54 @@
+"""Per-article summaries, one function per layer, so a reader gets the gist before the spans.
+
+A later layer registers its own summariser with `@summarizer("<layer>")`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from newsprobe.model import Article, Span
+
+SUMMARIZERS: dict[str, Callable[[list[Span]], dict[str, Any]]] = {}
+_WORD = re.compile(r"\w+(?:[’'-]\w+)*")
+
+
+def summarizer(layer: str):
+    def register(fn: Callable[[list[Span]], dict[str, Any]]):
+        SUMMARIZERS[layer] = fn
+        return fn
+
+    return register
+
+
+def summarize(article: Article) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "words": len(_WORD.findall(article.text)),
+        "removed_lines": len(article.removed),
+    }
+    for layer, fn in SUMMARIZERS.items():
+        spans = article.layer(layer)
+        out[layer] = fn(spans)
+    return out
+
+
+@summarizer("sentence")
+def _sentences(spans: list[Span]) -> dict[str, Any]:
+    return {"count": len(spans)}
+
+
+@summarizer("entity")
+def _entities(spans: list[Span]) -> dict[str, Any]:
+    by_label = Counter(s.label for s in spans)
+    names = Counter((s.attrs.get("canonical") or s.text, s.label) for s in spans)
+    top = [{"name": n, "label": lab, "mentions": c} for (n, lab), c in names.most_common(10)]
+    return {"count": len(spans), "by_label": dict(by_label), "top": top}
+
+
+@summarizer("date")
+def _dates(spans: list[Span]) -> dict[str, Any]:
+    resolved = sorted({s.attrs["value"] for s in spans if s.attrs.get("value")})
+    return {"count": len(spans), "resolved": resolved}

@@ -1,0 +1,38 @@
+"""Shared fixtures: the seed article from ../shared and one pipeline per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEED = SHARED / "seed" / "000_c72b67134be14b5c.txt"
+EXAMPLE = REPO / "src" / "newsprobe" / "examples" / "deir_ez_zor.txt"
+SCHEMA_FILE = REPO / "src" / "newsprobe" / "schema" / "newsprobe-1.schema.json"
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    if not SEED.exists():
+        pytest.skip(f"seed article not found at {SEED}")
+    return SEED
+
+
+@pytest.fixture(scope="session")
+def seed_article(seed_path):
+    import newsprobe
+
+    return newsprobe.analyze(seed_path)
+
+
+@pytest.fixture(scope="session")
+def validator():
+    import json
+
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)

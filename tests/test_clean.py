@@ -1,0 +1,263 @@
+"""Tests for newsprobe.clean: debris goes with a reason, prose stays byte for byte, nothing is lost."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from newsprobe.clean import (
+    COPYRIGHT,
+    DATELINE,
+    MEDIA_ID,
+    NAVIGATION,
+    RELATED_BLOCK,
+    REPEATED,
+    SECTION,
+    URL_ONLY,
+    Cleaned,
+    LineStats,
+    clean_text,
+    normalize_line,
+)
+
+SEED = Path("/work/shared/seed/000_c72b67134be14b5c.txt")
+SEED_TITLE = "Militant Groups in Aleppo Ready to Leave Jeish Al-Fatah Coalition"
+
+# A made-up page in our own words, with the debris a scraper typically carries along.
+PAGE = """\
+World
+Floods Force Thousands From Homes in River Valley
+Tuesday, 14 May 2024 09:30 GMT
+By Mara Quill
+Share | Tweet | Email
+IMG_4821.jpg
+Photo: Regional Press Service
+Heavy rain over three days pushed the river above its banks on Tuesday, forcing some 4,000 residents \
+to leave their homes, officials said.
+Share on Facebook
+Emergency crews used boats to reach villages cut off by the water, and the regional governor asked \
+the army for help.
+“We have never seen the water rise this fast,” said a farmer.
+Residents were asked to share photos of damaged roads and to print the list of shelters posted by the council.
+https://example.com/floods/live
+Related news
+Bridge Closed After Storm Damage
+Farmers Count Losses as Fields Stay Under Water
+Weather service warns of more rain later this week
+The weather service said more rain was expected on Thursday, although not as heavy as earlier in the week.
+© 2024 Example Daily News. All rights reserved.
+Facebook Twitter WhatsApp Telegram
+"""
+
+PLAIN = "The council met on Monday and agreed to repair the bridge before winter, the mayor said."
+CRLF = (
+    "Budget Talks Stall Again\r\n\r\nNegotiators left the room without a deal late on Friday, and both sides "
+    "said they would return next week.\r\n\xa0\r\nRead more\r\n"
+)
+SINGLE_NEWLINES = (
+    "Port Reopens After Strike\n"
+    "Dock workers returned to the harbour on Wednesday after a two-week strike over pay ended in a deal.\n"
+    "The union said members had accepted a raise of four percent spread over two years.\n"
+    "Print\n"
+)
+
+
+def _paragraphs(c: Cleaned) -> list[str]:
+    return c.text.split("\n\n") if c.text else []
+
+
+def _reasons(c: Cleaned) -> dict[str, str]:
+    return {r.text: r.reason for r in c.removed}
+
+
+def _strip(line: str) -> str:
+    return line.strip().strip("\u200b\ufeff").strip()
+
+
+def _assert_nothing_lost(raw: str, c: Cleaned) -> None:
+    """Every non-blank input line is exactly one kept paragraph or one removed entry with its line number."""
+    lines = re.split(r"\r\n|\r|\n", raw)
+    nonblank = [_strip(ln) for ln in lines if _strip(ln)]
+    paragraphs = _paragraphs(c)
+    assert len(paragraphs) + len(c.removed) == len(nonblank)
+    assert sorted(paragraphs + [r.text for r in c.removed]) == sorted(nonblank)
+    for r in c.removed:
+        assert _strip(lines[r.line - 1]) == r.text
+        assert r.reason
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="seed article not available")
+def test_seed_article() -> None:
+    raw = SEED.read_text(encoding="utf-8")
+    c = clean_text(raw)
+    assert c.section == "Syria"
+    assert c.title == SEED_TITLE
+    assert c.text.startswith(SEED_TITLE + "\n\n")
+    assert [(r.text, r.reason, r.line) for r in c.removed] == [
+        ("Syria", SECTION, 1),
+        ("13950601000829_Test_PhotoI", MEDIA_ID, 5),
+        ("Back to top button", NAVIGATION, 25),
+    ]
+    body = [ln for ln in raw.splitlines() if len(ln.split()) >= 12]
+    assert len(body) == 8  # the seed has eight body paragraphs; with the title, nine paragraphs in all
+    paragraphs = _paragraphs(c)
+    assert len(paragraphs) == 9
+    assert paragraphs[1:] == body  # byte-identical, in order, nothing in between
+    for paragraph in body:
+        assert paragraph in c.text
+    _assert_nothing_lost(raw, c)
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="seed article not available")
+def test_seed_with_metadata_title_is_not_duplicated() -> None:
+    c = clean_text(SEED.read_text(encoding="utf-8"), title=SEED_TITLE + " | Example Agency", section="Syria")
+    assert c.text.count(SEED_TITLE) == 1
+    assert c.text.startswith(SEED_TITLE + "\n\n")
+    assert c.title == SEED_TITLE + " | Example Agency"
+    assert _reasons(c)["Syria"] == SECTION
+
+
+def test_made_up_page() -> None:
+    c = clean_text(PAGE)
+    reasons = _reasons(c)
+    assert c.section == "World"
+    assert c.title == "Floods Force Thousands From Homes in River Valley"
+    assert c.dateline == "Tuesday, 14 May 2024 09:30 GMT"
+    assert reasons["Tuesday, 14 May 2024 09:30 GMT"] == DATELINE
+    assert reasons["Share | Tweet | Email"] == NAVIGATION
+    assert reasons["Share on Facebook"] == NAVIGATION
+    assert reasons["Facebook Twitter WhatsApp Telegram"] == NAVIGATION
+    assert reasons["IMG_4821.jpg"] == MEDIA_ID
+    assert "Photo: Regional Press Service" in reasons
+    assert reasons["https://example.com/floods/live"] == URL_ONLY
+    assert reasons["© 2024 Example Daily News. All rights reserved."] == COPYRIGHT
+    for line in (
+        "Related news",
+        "Bridge Closed After Storm Damage",
+        "Farmers Count Losses as Fields Stay Under Water",
+        "Weather service warns of more rain later this week",
+    ):
+        assert reasons[line] == RELATED_BLOCK
+    paragraphs = _paragraphs(c)
+    assert "By Mara Quill" in paragraphs  # bylines are kept for the attribution layer
+    assert "“We have never seen the water rise this fast,” said a farmer." in paragraphs
+    assert paragraphs[-1].startswith("The weather service said")  # the block ends at body text
+    _assert_nothing_lost(PAGE, c)
+
+
+def test_body_with_widget_words_is_kept() -> None:
+    body = [
+        "Residents were asked to share photos of damaged roads and to print the list of shelters.",
+        "Share prices fell.",
+        "“Print it all,” the editor told the night desk before the deadline passed.",
+        "Copyright law was the subject of a long debate in parliament this spring.",
+    ]
+    raw = "\n\n".join(body + ["Share", "Print"])
+    c = clean_text(raw)
+    assert _paragraphs(c) == body
+    assert [r.text for r in c.removed] == ["Share", "Print"]
+
+
+def test_plain_paragraph_has_no_title_or_section() -> None:
+    c = clean_text(PLAIN)
+    assert (c.text, c.title, c.section, c.removed) == (PLAIN, None, None, [])
+
+
+def test_windows_line_endings_and_nbsp_line() -> None:
+    c = clean_text(CRLF)
+    assert c.title == "Budget Talks Stall Again"
+    assert "\r" not in c.text
+    assert [(r.text, r.line) for r in c.removed] == [("Read more", 5)]
+    _assert_nothing_lost(CRLF, c)
+
+
+def test_single_newline_paragraphs() -> None:
+    c = clean_text(SINGLE_NEWLINES)
+    assert c.title == "Port Reopens After Strike"
+    assert len(_paragraphs(c)) == 3
+    assert [r.text for r in c.removed] == ["Print"]
+
+
+def test_metadata_title_not_in_text_is_put_first() -> None:
+    c = clean_text(PLAIN, title="Bridge To Be Repaired", section="Local")
+    assert (c.text, c.title, c.section) == (
+        "Bridge To Be Repaired\n\n" + PLAIN,
+        "Bridge To Be Repaired",
+        "Local",
+    )
+
+
+TOPICS = ["ferries", "parking", "schools", "lighthouse", "fishing quotas"]
+
+
+def test_metadata_title_alone_is_no_article() -> None:
+    c = clean_text("Back to top button\n\nShare\n", title="Some Headline")
+    assert (c.text, c.title, len(c.removed)) == ("", "Some Headline", 2)
+
+
+def _site_page(i: int) -> str:
+    """Pages of one made-up site: different stories, a shared footer and a numbered edition line."""
+    topic = TOPICS[i]
+    return (
+        f"Harbor Council Debates {topic.title()}\n\n"
+        f"The harbor council voted on {topic} after a long evening of debate, members told reporters.\n\n"
+        f"A closing line about {topic} and the vote.\n\n"
+        "Northfield Desk tips line open around the clock\n\n"
+        f"Printed edition {i} of 2024\n"
+    )
+
+
+def test_line_stats_finds_site_boilerplate() -> None:
+    stats = LineStats()
+    pages = [_site_page(i) for i in range(5)]
+    for page in pages:
+        stats.observe(page)
+    stats.observe(pages[0])  # a duplicate page is not counted again
+    assert stats.docs == 5
+    footer = normalize_line("Northfield Desk tips line open around the clock")
+    repeated = stats.repeated()
+    # digits fold to "0", so the numbered edition line is boilerplate too; the unique lines are not
+    assert repeated == {footer, normalize_line("Printed edition 1 of 2024")}
+    c = clean_text(pages[2], repeated=repeated)
+    assert _reasons(c)["Northfield Desk tips line open around the clock"] == REPEATED
+    assert "A closing line about schools and the vote." in _paragraphs(c)
+    assert stats.repeated(min_docs=6) == set()
+    assert stats.repeated(min_share=1.1) == set()
+
+
+def test_normalize_line_is_idempotent() -> None:
+    for line in ["  • Share | ", "© 2016 Site. All Rights Reserved.", "Comments (3)", "Ｆｕｌｌ width"]:
+        once = normalize_line(line)
+        assert normalize_line(once) == once
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        PAGE,
+        PLAIN,
+        CRLF,
+        SINGLE_NEWLINES,
+        _site_page(1),
+        "",
+        " \n\xa0\n",
+        "Related articles\n\nShort headline one\n\nAnother short one\n\n• | •\n\n1234\n\nhello@example.org\n",
+        "Sport\nTeam Wins Cup\n\u200b\nMonday 29 August 2016\n"
+        "The home side won the cup in extra time on Sunday, their first title in nineteen years of trying.\n",
+    ],
+)
+def test_nothing_lost(raw: str) -> None:
+    _assert_nothing_lost(raw, clean_text(raw, repeated={normalize_line("Short headline one")}))
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="seed article not available")
+def test_fast_enough() -> None:
+    raw = SEED.read_text(encoding="utf-8")
+    start = time.perf_counter()
+    for _ in range(200):
+        clean_text(raw)
+    per_call = (time.perf_counter() - start) / 200
+    assert per_call < 0.005  # measured well under 1 ms; the slack keeps slow CI machines green

@@ -1,0 +1,56 @@
+import pytest
+
+from newsprobe.model import Document, IngestError
+from newsprobe.prepare import detect_language, normalize_published, outlet_from_url, prepare
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    [
+        ("2016-08-29", "2016-08-29"),
+        ("2016-08-29T10:15:00+04:30", "2016-08-29T10:15:00"),
+        ("Mon Aug 29, 2016 1:31", "2016-08-29"),
+        ("29 August 2016", "2016-08-29"),
+        ("August 29, 2016", "2016-08-29"),
+        ("2016-02-30", None),
+        ("yesterday", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_normalize_published(raw, iso):
+    assert normalize_published(raw) == iso
+
+
+def test_outlet_from_url():
+    assert outlet_from_url("https://www.example-news.org/a/b?x=1") == "example-news.org"
+    assert outlet_from_url(None) is None
+
+
+def test_language():
+    assert detect_language("The army said on Monday that the road to the city was open again.") == "en"
+    assert (
+        detect_language("Le gouvernement a annoncé lundi que la route vers la ville était rouverte.") == "fr"
+    )
+    assert detect_language("ok") is None
+
+
+def test_prepare_keeps_metadata_and_ids_content():
+    doc = Document(
+        source="x.jsonl#line 1",
+        text="Some body text about the city.\n\nA second paragraph here.",
+        title="A Headline",
+        url="https://www.wire.example/story",
+        published="12 May 2019",
+    )
+    art = prepare(doc)
+    assert not isinstance(art, IngestError)
+    assert art.title == "A Headline" and art.text.startswith("A Headline")
+    assert art.outlet == "wire.example" and art.published == "2019-05-12"
+    assert art.id == prepare(Document(source="other", text=doc.text)).id  # same content, same id
+    assert art.id != prepare(Document(source="x", text=doc.text + " More.")).id
+
+
+def test_prepare_rejects_debris_only_text():
+    res = prepare(Document(source="junk.txt", text="Back to top button\n\nShare\n"))
+    assert isinstance(res, IngestError) and "junk.txt" in str(res)
