@@ -369,7 +369,8 @@ class LineStats:
     their own sentences into "boilerplate".
     """
 
-    def __init__(self) -> None:
+    def __init__(self, max_lines: int = 200_000) -> None:
+        self.max_lines = max_lines
         self.docs = 0
         self.counts: Counter[str] = Counter()
         self._seen: set[bytes] = set()
@@ -389,6 +390,10 @@ class LineStats:
                 if norm:
                     distinct.add(norm)
         self.counts.update(distinct)
+        if len(self.counts) > self.max_lines:
+            # Lossy counting: lines seen once are what a million-page corpus has most of and what
+            # boilerplate is not; dropping them bounds memory at the cost of a late start for some.
+            self.counts = Counter({k: v for k, v in self.counts.items() if v > 1})
 
     def repeated(self, min_docs: int = 3, min_share: float = 0.3) -> set[str]:
         """Normalized lines seen in >= min_docs documents and in >= min_share of documents observed."""

@@ -116,6 +116,32 @@ def norm_key(text: str) -> str:
     return re.sub(r"\bal-(\w+)", lambda m: "al-" + _TRANSLIT.get(m.group(1), m.group(1)), out)
 
 
+_APOS_IN_WORD = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_]{2,}|[^\W\d_s]\b)")
+_AL_HYPHEN = re.compile(r"\b(?:[Aa]l|[Ee]l)-(?=\w)")
+_DISPLAY_TRANSLIT = {
+    "jeish": "Jaish", "jaysh": "Jaish", "jaich": "Jaish", "jabhet": "Jabhat", "jebhat": "Jabhat",
+    "harakah": "Harakat", "haraket": "Harakat", "hayyat": "Hayat", "haiat": "Hayat", "hayaat": "Hayat",
+    "kataeb": "Kataib", "failaq": "Faylaq", "feilaq": "Faylaq", "liwaa": "Liwa", "lewa": "Liwa",
+    "sarayat": "Saraya",
+}
+
+
+def display_actor(text: str) -> str:
+    """Readable canonical spelling of an organisation: standard transliteration of its words ("Jeish" ->
+    "Jaish"), "al-" in lower case, apostrophes inside transliterated words dropped ("Kata'ib" -> "Kataib"),
+    no leading "the"."""
+    text = _AL_HYPHEN.sub("al-", _APOS_IN_WORD.sub("", text.translate(APOS_TABLE)))
+    words = text.split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    return " ".join(_DISPLAY_TRANSLIT.get(w.lower(), w) for w in words)
+
+
+def display_person(text: str) -> str:
+    """Person names keep their apostrophes (O'Brien); only the Arabic article is unified."""
+    return _AL_HYPHEN.sub("al-", " ".join(text.split()))
+
+
 def _city_weight(population: int, main: bool) -> float:
     if main:
         return 4.0 if population >= 100_000 else 2.0

@@ -95,6 +95,10 @@ def prepare(doc: Document, repeated: Collection[str] = ()) -> Article | IngestEr
     if not doc.text or not doc.text.strip():
         return IngestError(doc.source, "no article text")
     cleaned = clean_text(doc.text, title=doc.title, section=doc.section, repeated=repeated)
+    if repeated and not cleaned.text.strip():
+        # Corpus statistics that would erase a whole article are wrong about it (templated copy):
+        # fall back to what the page itself shows.
+        cleaned = clean_text(doc.text, title=doc.title, section=doc.section)
     if not cleaned.text.strip():
         return IngestError(doc.source, "no article text left after removing web debris")
     published = normalize_published(doc.published) or normalize_published(getattr(cleaned, "dateline", None))

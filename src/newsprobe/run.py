@@ -7,6 +7,7 @@ cleaned with what the corpus has shown so far.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -16,7 +17,7 @@ from newsprobe.clean import LineStats
 from newsprobe.ingest import iter_documents
 from newsprobe.model import Article, Document, IngestError
 from newsprobe.pipeline import analyse
-from newsprobe.prepare import prepare
+from newsprobe.prepare import outlet_from_url, prepare
 
 CHUNK = 256
 
@@ -34,17 +35,20 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def prepared(
-    items: Iterable[Document | IngestError], stats: LineStats | None = None
-) -> Iterator[Article | IngestError]:
-    stats = stats or LineStats()
+def site_of(doc: Document) -> str:
+    """Boilerplate is a property of one site: its outlet, else its host, else the folder it came from."""
+    return doc.outlet or outlet_from_url(doc.url) or str(Path(doc.source.split("#", 1)[0]).parent)
+
+
+def prepared(items: Iterable[Document | IngestError]) -> Iterator[Article | IngestError]:
+    stats: dict[str, LineStats] = defaultdict(LineStats)
     for chunk in _chunks(items, CHUNK):
         for item in chunk:
             if isinstance(item, Document) and item.text:
-                stats.observe(item.text)
-        repeated = stats.repeated()
+                stats[site_of(item)].observe(item.text)
+        repeated = {site: st.repeated() for site, st in stats.items()}
         for item in chunk:
-            yield item if isinstance(item, IngestError) else prepare(item, repeated)
+            yield item if isinstance(item, IngestError) else prepare(item, repeated.get(site_of(item), ()))
 
 
 def analysed(items: Iterable[Article | IngestError], batch_size: int = 64) -> Iterator[Article | IngestError]:

@@ -15,15 +15,16 @@ _PRIVATE_PREFIX = "_"
 
 def doc_to_spans(doc: Doc) -> list[Span]:
     spans: list[Span] = []
+    text = doc.text  # built from the tokens on every access: read it once
     for layer, group in doc.spans.items():
         if layer.startswith(_PRIVATE_PREFIX):
             continue
         for sp in group:
-            start, end = _trim(doc.text, sp.start_char, sp.end_char)
+            start, end = _trim(text, sp.start_char, sp.end_char)
             if start >= end:
                 continue
             attrs = sp._.attrs or {}
-            spans.append(Span(layer, start, end, sp.label_ or layer, doc.text[start:end], dict(attrs)))
+            spans.append(Span(layer, start, end, sp.label_ or layer, text[start:end], dict(attrs)))
     spans.sort(key=lambda s: (s.start, -s.end, s.layer))
     return spans
 

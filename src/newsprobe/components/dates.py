@@ -66,12 +66,13 @@ _WEEKDAY = re.compile(r"^(?:(?P<rel>last|this\s+past|this\s+coming|coming|next|t
 _DURATION = re.compile(rf"^(?:the\s+)?(?:past\s+|last\s+|next\s+|coming\s+)?{_NUM}\s+(?:more\s+)?"
                        r"(?:hour|day|week|month|year|decade)s?(?:\s+old|\s+later|\s+earlier)?$")
 _LEAD = re.compile(r"^(?:on|in|since|until|till|by|from|during|as\s+of|the|of)\s+")
-_DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2,
-              "the day after tomorrow": 2, "this morning": 0, "this afternoon": 0, "this evening": 0,
+_DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "day before yesterday": -2,
+              "day after tomorrow": 2, "this morning": 0, "this afternoon": 0, "this evening": 0,
               "earlier today": 0, "later today": 0, "last night": -1}
 _PART_OF_DAY = re.compile(r"\s+(?:morning|afternoon|evening|night)$")
 _FUTURE_AUX = frozenset({"will", "'ll", "’ll", "shall", "wo", "to"})
 _DAYISH = re.compile(r"\b(?:" + "|".join(list(WEEKDAYS)[:7]) + r"|today|tonight|yesterday|tomorrow)\b", re.I)
+_CALENDAR_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
 _ISO_IN_TEXT = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
@@ -233,7 +234,10 @@ def _expressions(doc: Doc) -> list[Span]:
                     if sp is not None and (not spans or sp.start >= spans[-1].end):
                         spans.append(sp)
                 continue
-            spans.append(Span(doc, ent.start, ent.end, label="DATE"))
+            start = ent.start
+            while start > 0 and doc[start - 1].lower_.rstrip(".") in _CALENDAR_WORDS:
+                start -= 1  # "Tue Mar 14, 2017": NER sometimes leaves the month out
+            spans.append(Span(doc, start, ent.end, label="DATE"))
         elif ent.label_ == "TIME" and _DAYISH.search(ent.text):
             spans.append(Span(doc, ent.start, ent.end, label="DATE"))
     text = doc.text

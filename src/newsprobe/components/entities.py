@@ -4,25 +4,27 @@ The small English model misreads transliterated names (on a typical Syria report
 "Jeish al-Fatah" PERSON, "Idlib" ORG) and labels one name differently from one sentence to the next. This
 component keeps the parse and fixes the entities with evidence that does not depend on context:
 
-- a gazetteer (`newsprobe.gazetteer`): a name that is a city or country is a place whatever NER said, unless
-  it sits inside a longer organisation or person name ("the Operation Room for Conquest of Aleppo");
-- Matcher patterns for organisation names built from words like Jaish, Jabhat, Harakat, Liwa, "Army of",
-  "... Front";
-- one label per name per document, by weighted vote (NER 1 per mention, gazetteer 1-6, pattern/alias 10),
-  and unlabelled repeats of a name found elsewhere in the document become entities too;
-- clean-up: possessives are cut off, photo ids and lone direction words ("Eastern") are dropped.
+- a gazetteer (`newsprobe.gazetteer`): a well-known city or country is a place whatever NER said, unless it
+  sits inside a longer organisation or person name ("the Operation Room for Conquest of Aleppo"); small
+  towns and names that are also English words ("Police", "White House") only confirm a GPE/LOC label;
+- Matcher patterns for organisation names (Jaish/Jabhat/Harakat/Liwa... + name, "Army of ...", "... Front")
+  and our alias table (`data/aliases.tsv`);
+- one label per name per document by weighted vote (NER 1 per mention, gazetteer 1-6, pattern/alias 10, a
+  surname of a PERSON named in full 3), and unlabelled repeats of a name found elsewhere become entities;
+- clean-up: possessives cut off, photo ids, lone direction words ("Eastern") and all-lowercase names dropped.
 
-Every entity gets `span._.attrs = {"canonical", "source", "score"}` (places also `country`): `canonical`
-merges spelling variants and aliases ("Jeish Al-Fatah", "Army of Conquest" -> "Jaish al-Fatah"), `source`
-says which evidence set the label, `score` = winning votes / (all votes + 1), so one unopposed NER mention
-scores 0.5 and a gazetteer-backed name about 0.8-0.98. The result replaces `doc.ents` (non-overlapping) and
-is written to `doc.spans["entity"]`; DATE and TIME entities stay in `doc.ents` for the date layer only.
+Every entity gets `span._.attrs = {"canonical", "source", "score"}` (places also `country`). `canonical`
+merges spelling variants and aliases ("Jeish Al-Fatah", "Army of Conquest" -> "Jaish al-Fatah"); `source`
+is the evidence that set the label (ner, gazetteer, pattern, consistency); `score` = winning votes / (all
+votes + 1): one unopposed NER mention scores 0.5, a gazetteer-backed name 0.8-0.98. The result replaces
+`doc.ents` (non-overlapping) and goes to `doc.spans["entity"]`, without DATE/TIME, which the date layer reports.
+Cost: about 2 ms per 600-word article, most of it reading tokens out of the Doc.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -30,33 +32,37 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
-from newsprobe.gazetteer import APOS_TABLE, APOSTROPHES, Entry, Lexicon, get_lexicon, norm_key
+from newsprobe.gazetteer import (
+    APOS_TABLE,
+    APOSTROPHES,
+    Entry,
+    Lexicon,
+    display_actor,
+    display_person,
+    get_lexicon,
+    norm_key,
+)
 
 NUMERIC = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
-NOT_IN_LAYER = frozenset({"DATE", "TIME"})  # the date layer reports these, with resolved values
+NOT_IN_LAYER = frozenset({"DATE", "TIME"})
 # Labels the small model hands out to place names it does not know; a place inside such a span is split out.
 SPLIT_LABELS = frozenset({"NORP", "WORK_OF_ART", "PRODUCT", "LAW", "LANGUAGE", "EVENT"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+PROPAGATE_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP"})
 DIRECTIONS = frozenset(
     "north south east west northern southern eastern western central northeast northwest southeast "
     "southwest northeastern northwestern southeastern southwestern".split()
 )
+AREA_WORDS = frozenset(
+    "countryside province governorate city town district districts outskirts suburbs region area".split())
 POSSESSIVE = frozenset({"'s", "’s", "'", "’", "ʼs"})
 DETERMINERS = frozenset({"the", "The", "THE"})
-# A preposition before a name is evidence of a place: strong enough to outvote a PERSON label...
-PLACE_CUES = frozenset("in from near at into across outside inside toward towards around throughout within".split())
-# ...and these weaker ones only let an unlabelled, less known place name in.
-WEAK_CUES = PLACE_CUES | frozenset("of to via between through over and".split())
+# A preposition right before a name is evidence of a place ("fighters from Raqqa").
+PLACE_CUES = frozenset("in from near at into across outside inside toward towards around throughout within via".split())
 # Adjectival endings: "Takfiri terrorists", "Salafist groups" describe people, they are not organisations.
 _ADJ_SUFFIX = re.compile(r"(?:i|ist|ite|ian|ic|ish|ese)$")
 _ID_LIKE = re.compile(r"(?=.*\d)(?=.*_)")
-_APOS_IN_WORD = re.compile(rf"(?<=[^\W\d_])[{APOSTROPHES}'](?=[^\W\d_]{{2,}}|[^\W\d_s]\b)")
-_AL_HYPHEN = re.compile(r"\b(?:[Aa]l|[Ee]l)-(?=\w)")
-_DISPLAY_TRANSLIT = {
-    "jeish": "Jaish", "jaysh": "Jaish", "jaich": "Jaish", "jabhet": "Jabhat", "jebhat": "Jabhat",
-    "harakah": "Harakat", "haraket": "Harakat", "hayyat": "Hayat", "haiat": "Hayat", "hayaat": "Hayat",
-    "kataeb": "Kataib", "failaq": "Faylaq", "feilaq": "Faylaq", "liwaa": "Liwa", "lewa": "Liwa",
-    "sarayat": "Saraya",
-}
+_FIRST_WORD = re.compile(r"[^\W\d_]+")
 
 # --- organisation patterns -------------------------------------------------------------------------------
 _ORG_HEADS = ["jaish", "jeish", "jaysh", "jabhat", "jebhat", "harakat", "harakah", "liwa", "liwaa", "ahrar",
@@ -67,8 +73,6 @@ _AL_WORDS = ["al", "el", "ad", "ash", "as", "at", "az", "ar", "an", "ul"]
 _ORG_SUFFIXES = ["Front", "Brigade", "Brigades", "Battalion", "Battalions", "Army", "Movement", "Forces",
                  "Units", "Division", "Corps", "Legion", "Regiment"]
 _ORG_OF_HEADS = ["Army", "Brigade", "Brigades", "Battalion", "Battalions", "Front", "Movement", "Legion"]
-_OF_HEADS_SET = frozenset(_ORG_OF_HEADS)
-_SUFFIX_SET = frozenset(_ORG_SUFFIXES)
 # Capitalised words that end a name rather than continue it (headlines capitalise everything).
 GENERIC = frozenset(
     "coalition alliance group groups militants militant fighters terrorists terrorist rebels rebel leadership "
@@ -81,83 +85,58 @@ GENERIC = frozenset(
 
 
 def _apostrophe_forms(words: list[str]) -> list[str]:
-    out = []
-    for w in words:
-        out.append(w)
-        if "'" in w:
-            out.extend(w.replace("'", a) for a in APOSTROPHES)
-    return out
+    return [v for w in words for v in ([w] + [w.replace("'", a) for a in APOSTROPHES] if "'" in w else [w])]
 
 
 def build_matcher(vocab: Vocab) -> Matcher:
-    """Token patterns for organisation names, built once per pipeline (a Matcher call costs ~0.1 ms)."""
+    """Token patterns for organisation names, built once per pipeline. The name part is al-/el- units
+    ("al - Sham") and capitalised words that are not generic ("Coalition", "Says")."""
     heads = _apostrophe_forms(_ORG_HEADS)
     head = {"LOWER": {"IN": heads}, "IS_LOWER": False}
-    head_cap_ok = {"LOWER": {"IN": [h for h in heads if h.replace("’", "'") not in _AL_ONLY_HEADS]},
+    head_cap_ok = {"LOWER": {"IN": [h for h in heads if h.translate(APOS_TABLE) not in _AL_ONLY_HEADS]},
                    "IS_LOWER": False}
-    cap = {"IS_TITLE": True, "LOWER": {"NOT_IN": sorted(GENERIC)}}
+    not_verb = {"NOT_IN": ["VERB", "AUX"]}  # headlines: "... Accuse Jaish al-Fatah of Abandoning Front"
+    cap = {"IS_TITLE": True, "POS": not_verb, "LOWER": {"NOT_IN": sorted(GENERIC)}}
+    name_cap = {"IS_TITLE": True, "IS_STOP": False, "POS": not_verb,
+                "LOWER": {"NOT_IN": sorted(GENERIC | {w.lower() for w in _ORG_SUFFIXES})}}
     al = [{"LOWER": {"IN": _AL_WORDS}}, {"ORTH": {"IN": ["-", "‐"]}}, {"IS_TITLE": True}]
     pats: list[list[dict]] = []
-    for n_cap in range(3):
+    for n_cap in range(3):  # Jabhat al-Nusra, Harakat Nour al-Din al-Zenki, Hay'at Tahrir al-Sham
         for n_al in range(1, 4):
             pats.append([head] + [cap] * n_cap + al * n_al)
-    pats += [[head_cap_ok, cap], [head_cap_ok, cap, cap]]
+    pats += [[head_cap_ok, cap], [head_cap_ok, cap, cap]]  # Kata'ib Hezbollah, Liwa Fatemiyoun
     of_the = [{"LOWER": {"IN": ["of", "for"]}}, {"LOWER": "the", "OP": "?"}]
-    for h in _ORG_OF_HEADS:
-        hd = {"ORTH": h}
-        pats += [[hd, *of_the, cap], [hd, *of_the, cap, cap], [hd, *of_the, *al]]
+    for h in _ORG_OF_HEADS:  # Army of Conquest, Army of Islam
+        pats += [[{"ORTH": h}, *of_the, cap], [{"ORTH": h}, *of_the, cap, cap], [{"ORTH": h}, *of_the, *al]]
     suffix = {"ORTH": {"IN": _ORG_SUFFIXES}}
-    name_cap = {"IS_TITLE": True, "IS_STOP": False, "LOWER": {"NOT_IN": sorted(GENERIC)}}
     units = [[name_cap], al]
     seqs: list[list[dict]] = [[]]
-    for _ in range(3):
+    for _ in range(3):  # Nusra Front, al-Nusra Front, Free Syrian Army, Sultan Murad Brigade
         seqs = [s + u for s in seqs for u in units]
         pats += [s + [suffix] for s in seqs]
-        if len(seqs) > 4:
-            break
-    pats += [u1 + u2 + [suffix] for u1 in units for u2 in units]
     matcher = Matcher(vocab)
     matcher.add("ORG", pats, greedy="LONGEST")
     return matcher
 
 
-def common_words(nlp: Language) -> frozenset[str]:
-    """Lower-case words that are English verbs, adjectives or adverbs ("police", "nice", "split"): a town
-    called that is not trusted from the gazetteer alone. Taken from the lemmatizer's tables when present."""
+def _lemma_words(nlp: Language, parts: tuple[str, ...]) -> frozenset[str]:
+    """English words from the lemmatizer's WordNet index, to tell town names that are also words."""
     try:
         table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
     except (KeyError, AttributeError, ValueError):
         return frozenset()
-    words: set[str] = set()
-    for pos in ("verb", "adj", "adv"):
-        if pos in table:
-            words.update(table[pos])
-    return frozenset(words)
+    return frozenset(w for pos in parts if pos in table for w in table[pos])
 
 
-# --- canonical names ---------------------------------------------------------------------------------------
-def display_actor(text: str) -> str:
-    """Readable canonical spelling for an organisation: standard transliteration of the leading word,
-    "al-" in lower case, apostrophes inside transliterated words removed ("Kata'ib" -> "Kataib")."""
-    text = _AL_HYPHEN.sub("al-", _APOS_IN_WORD.sub("", text.translate(APOS_TABLE)))
-    words = text.split()
-    if words and words[0] in DETERMINERS:
-        words = words[1:]
-    return " ".join(_DISPLAY_TRANSLIT.get(w.lower(), w) for w in words)
-
-
-def display_person(text: str) -> str:
-    return _AL_HYPHEN.sub("al-", " ".join(text.split()))
-
-
-# --- mentions ----------------------------------------------------------------------------------------------
 @dataclass(slots=True)
 class Mention:
     start: int
     end: int
     votes: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     entry: Entry | None = None  # gazetteer or alias entry for this exact name
-    own: str = "ner"  # the evidence this mention brings: ner, gazetteer, pattern, consistency
+    own: str = "ner"  # evidence it brings: ner, gazetteer, pattern; "unlabelled": a bare gazetteer hit
+    ner: str | None = None  # the label NER gave the span this mention came from
+    gaz: float = 0.0  # the gazetteer's vote, kept apart to say which evidence set the label
     key: str = ""
     label: str = ""
     canonical: str = ""
@@ -166,17 +145,18 @@ class Mention:
 
 
 class EntityFixer:
-    """The `newsprobe/entities` component; everything expensive (lexicon, Matcher) is built once here."""
+    """The `newsprobe/entities` component; the lexicon, Matcher and word lists are built once, here."""
 
     def __init__(self, nlp: Language, name: str = "newsprobe/entities") -> None:
         self.name = name
         self.lex: Lexicon = get_lexicon()
         self.matcher = build_matcher(nlp.vocab)
         self.heads = frozenset(_apostrophe_forms(_ORG_HEADS))
-        self.common = common_words(nlp)
+        self.of_heads, self.suffixes = frozenset(_ORG_OF_HEADS), frozenset(_ORG_SUFFIXES)
+        self.common = _lemma_words(nlp, ("verb", "adj", "adv"))  # "police", "nice", "split"
+        self.english = self.common | _lemma_words(nlp, ("noun",))  # also "house", "state", "trump"
         self.stop = frozenset(nlp.Defaults.stop_words)
 
-    # The pipeline's per-document work: ~1-2 ms on a 600-word article.
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
         if n == 0:
@@ -184,96 +164,103 @@ class EntityFixer:
             return doc
         words: list[str] = []
         starts: list[int] = []
-        for t in doc:  # one pass: creating Token objects is most of this component's cost
+        for t in doc:  # one pass: creating Token objects is the largest part of this component's cost
             words.append(t.text)
             starts.append(t.idx)
         tok_end = {starts[i] + len(words[i]): i + 1 for i in range(n)}
-        text = doc.text.translate(APOS_TABLE)
-
-        strong = self._strong_spans(doc, words, starts, text, tok_end)
-        strong_at = [-1] * n
-        for k, m in enumerate(strong):
-            for i in range(m.start, m.end):
-                strong_at[i] = k
-        places = self._place_hits(doc, words, starts, text, tok_end, strong_at)
-        place_at = [-1] * n
-        for k, m in enumerate(places):
-            for i in range(m.start, m.end):
-                place_at[i] = k
-        consumed: set[int] = set()
-        keep_place: set[int] = set()  # place hits freed from a mislabelled NER span: accepted as entities
+        hits = self._scan(words, starts, doc.text.translate(APOS_TABLE), tok_end)
+        strong = self._strong(doc, words, hits)
+        strong_at = _owners(strong, n)
+        places = [h for h in hits if h.entry.label != "ORG" and all(strong_at[i] < 0 for i in range(h.start, h.end))]
+        place_at = _owners(places, n)
         mentions: list[Mention] = list(strong)
         fixed: list[Span] = []  # numeric entities pass through unchanged
-
+        used: set[int] = set()  # place hits already decided by the NER span around them
         for ent in doc.ents:
             label = ent.label_
             if any(_ID_LIKE.match(words[i]) for i in range(ent.start, ent.end)):
-                continue
+                continue  # "13950601000829_Test_PhotoI"
             if label in NUMERIC:
                 fixed.append(Span(doc, ent.start, ent.end, label=label))
                 continue
-            s, e = self._trim(words, ent.start, ent.end)
-            if s >= e or all(words[i].lower() in DIRECTIONS or words[i] in DETERMINERS for i in range(s, e)):
-                continue
-            hit_strong = {strong_at[i] for i in range(s, e)} - {-1}
-            if hit_strong:
-                if label == "ORG" and self._extends(words, s, e, [strong[k] for k in hit_strong]):
-                    for k in hit_strong:
-                        strong[k].own = "absorbed"
-                    mentions.append(self._ner_mention(s, e, label))
-                continue
-            m = self._resolve_places(doc, words, s, e, label, places, place_at, consumed, keep_place)
-            if m is not None:
-                mentions.append(m)
-
-        for k, p in enumerate(places):
-            if k in consumed:
-                continue
-            if k in keep_place:  # freed from a mislabelled span such as "Aleppo Ready" (WORK_OF_ART)
-                self._gazetteer_vote(doc, p, None)
-                p.own = "gazetteer"
+            s, e = _trim(words, ent.start, ent.end)
+            if s >= e or not any(c.isupper() or c.isdigit() for w in words[s:e] for c in w) or all(
+                    words[i].lower() in DIRECTIONS or words[i] in DETERMINERS for i in range(s, e)):
+                continue  # "Eastern" alone, "rendition &"
+            inner = [strong[k] for k in sorted({strong_at[i] for i in range(s, e)} - {-1})]
+            if inner:
+                mentions += self._against_strong(words, s, e, label, inner)
             else:
-                p.own = "gazetteer?"
-            mentions.append(p)
+                mentions += self._against_places(doc, words, s, e, label, places, place_at, used)
+        for k, p in enumerate(places):
+            if k not in used:
+                p.own = "unlabelled"
+                self._gazetteer_vote(doc, words, p, None)
+                mentions.append(p)
         mentions = [m for m in mentions if m.own != "absorbed"]
         self._adjectives(doc, mentions)
-        groups = self._vote(doc, mentions)
+        surnames = self._surnames(words, mentions)
+        groups = self._vote(doc, words, mentions)
         self._short_forms(groups)
+        self._surname_canonicals(groups, surnames)
         mentions = [m for ms in groups.values() for m in ms]
-        mentions += self._propagate(doc, words, groups, mentions, fixed)
+        mentions += self._propagate(doc, words, groups, mentions, fixed, surnames)
         self._write(doc, mentions, fixed)
         return doc
 
-    # -- candidate spans ------------------------------------------------------------------------------------
-    def _strong_spans(self, doc: Doc, words: list[str], starts: list[int], text: str,
-                      tok_end: dict[int, int]) -> list[Mention]:
-        """Organisation patterns and alias-table names (ORG, weight 10), longest first, non-overlapping."""
-        cands: list[tuple[int, int, Entry | None]] = []
+    # -- candidates ------------------------------------------------------------------------------------------
+    def _scan(self, words: list[str], starts: list[int], text: str, tok_end: dict[int, int]) -> list[Mention]:
+        """Lexicon names in the text: one dict lookup per capitalised token, longest name first."""
+        out = []
+        i, n = 0, len(words)
+        by_first, entries = self.lex.by_first, self.lex.entries
+        while i < n:
+            w = words[i]
+            if w[:1].isupper():
+                first = w if w.isalpha() else _first(w)
+                for name in by_first.get(first, ()):
+                    end = tok_end.get(starts[i] + len(name)) if text.startswith(name, starts[i]) else None
+                    if end is not None:
+                        entry = entries[name]
+                        if self._usable(words, i, end, entry):
+                            out.append(Mention(i, end, entry=entry, own="gazetteer"))
+                            i = end - 1
+                        break
+            i += 1
+        return out
+
+    def _usable(self, words: list[str], s: int, e: int, entry: Entry) -> bool:
+        """Not "Of" (a Turkish town) nor "White House" (an old name of Casablanca): a one-word stop word or an
+        alternate name made only of English words is not looked up at all."""
+        if e - s == 1:
+            return entry.kind in ("country", "alias") or words[s].lower() not in self.stop
+        if entry.kind == "city-alt":
+            return not all(w.lower() in self.english for w in words[s:e] if w.isalpha())
+        return True
+
+    def _strong(self, doc: Doc, words: list[str], hits: list[Mention]) -> list[Mention]:
+        """Organisation patterns and alias-table names (vote 10), longest first, non-overlapping."""
+        cands: list[tuple[int, int, Entry | None]] = [(h.start, h.end, h.entry) for h in hits
+                                                      if h.entry.kind == "alias" and h.entry.label == "ORG"]
         for ws, we in self._windows(words):
             for _, s, e in self.matcher(doc[ws:we]):
-                s, e = self._trim(words, s + ws, e + ws)
+                s, e = _trim(words, s + ws, e + ws)
                 if e > s:
                     cands.append((s, e, self.lex.by_key.get(norm_key(doc[s:e].text))))
-        for i, w in enumerate(words):
-            if w[:1].isupper():
-                hit = self._lookup(w, starts[i], text, tok_end)
-                if hit and hit[1].kind == "alias":
-                    cands.append((i, hit[0], hit[1]))
         cands.sort(key=lambda c: (c[0] - c[1], c[2] is None, c[0]))
         taken = bytearray(len(words))
         out = []
         for s, e, entry in cands:
-            if any(taken[s:e]):
-                continue
-            taken[s:e] = b"\x01" * (e - s)
-            m = Mention(s, e, entry=entry, own="pattern")
-            m.votes[entry.label if entry else "ORG"] += 10.0
-            out.append(m)
+            if not any(taken[s:e]):
+                taken[s:e] = b"\x01" * (e - s)
+                m = Mention(s, e, entry=entry, own="pattern")
+                m.votes[entry.label if entry else "ORG"] += 10.0
+                out.append(m)
         return out
 
     def _windows(self, words: list[str]) -> list[tuple[int, int]]:
-        """Token ranges around trigger words (Jaish..., Army of..., ... Front): running the Matcher only there
-        costs ~0.1 ms per article instead of ~3 ms over the whole document."""
+        """Token ranges around trigger words (Jaish..., Army of..., ... Front): the Matcher runs only there,
+        ~0.1 ms per article instead of ~3 ms over the whole document."""
         n = len(words)
         spans = []
         for i, w in enumerate(words):
@@ -281,9 +268,9 @@ class EntityFixer:
                 continue
             if w.lower() in self.heads:
                 spans.append((i, min(n, i + 13)))
-            elif w in _OF_HEADS_SET and i + 1 < n and words[i + 1] in ("of", "for"):
+            elif w in self.of_heads and i + 1 < n and words[i + 1] in ("of", "for"):
                 spans.append((i, min(n, i + 7)))
-            elif w in _SUFFIX_SET:
+            elif w in self.suffixes:
                 spans.append((max(0, i - 9), i + 1))
         merged: list[tuple[int, int]] = []
         for s, e in sorted(spans):
@@ -293,116 +280,88 @@ class EntityFixer:
                 merged.append((s, e))
         return merged
 
-    def _lookup(self, word: str, start: int, text: str, tok_end: dict[int, int]) -> tuple[int, Entry] | None:
-        """Longest lexicon name starting at this token and ending on a token boundary: (end token, entry)."""
-        first = word if word.isalpha() else _first_word(word)
-        names = self.lex.by_first.get(first)
-        if not names:
-            return None
-        for name in names:
-            if text.startswith(name, start):
-                end = tok_end.get(start + len(name))
-                if end is not None:
-                    return end, self.lex.entries[name]
-        return None
+    def _against_strong(self, words: list[str], s: int, e: int, label: str, inner: list[Mention]) -> list[Mention]:
+        """An NER span over a pattern/alias name: the pattern wins, unless NER found a longer ORG name
+        ("Jaish al-Fatah Operations Room"). A leading "the" NER included is kept (spaCy's convention)."""
+        outside = [words[i] for i in range(s, e) if not any(m.start <= i < m.end for m in inner)]
+        contained = all(s <= m.start and m.end <= e for m in inner)
+        if label == "ORG" and contained and any(w[:1].isupper() and w.lower() not in GENERIC for w in outside):
+            for m in inner:
+                m.own = "absorbed"
+            return [_ner_mention(s, e, label)]
+        if len(inner) == 1 and inner[0].start == s + 1 and inner[0].end == e and words[s] in DETERMINERS:
+            inner[0].start = s
+        return []
 
-    def _place_hits(self, doc: Doc, words: list[str], starts: list[int], text: str, tok_end: dict[int, int],
-                    strong_at: list[int]) -> list[Mention]:
-        out = []
-        i, n = 0, len(words)
-        while i < n:
-            w = words[i]
-            if strong_at[i] < 0 and w[:1].isupper():
-                hit = self._lookup(w, starts[i], text, tok_end)
-                if hit and hit[1].kind != "alias" and all(strong_at[j] < 0 for j in range(i, hit[0])):
-                    end, entry = hit
-                    if end - i == 1 and (w.lower() in self.stop and entry.kind != "country"):
-                        i += 1
-                        continue
-                    out.append(Mention(i, end, entry=entry, own="gazetteer"))
-                    i = end
-                    continue
-            i += 1
-        return out
-
-    @staticmethod
-    def _trim(words: list[str], s: int, e: int) -> tuple[int, int]:
-        """Cut possessives and punctuation off the ends ("Abdullah al-Moheisini’s" -> "Abdullah al-Moheisini")."""
-        while e > s and (words[e - 1] in POSSESSIVE or not any(c.isalnum() for c in words[e - 1])):
-            e -= 1
-        while s < e and not any(c.isalnum() for c in words[s]):
-            s += 1
-        return s, e
-
-    def _extends(self, words: list[str], s: int, e: int, inner: list[Mention]) -> bool:
-        """An NER ORG that adds real name words to a pattern match ("Jaish al-Fatah Operations Room") stays."""
-        inside = {i for m in inner for i in range(m.start, m.end)}
-        extra = [words[i] for i in range(s, e) if i not in inside]
-        return any(w[:1].isupper() and w.lower() not in GENERIC for w in extra) and all(
-            s <= m.start and m.end <= e for m in inner)
-
-    @staticmethod
-    def _ner_mention(s: int, e: int, label: str, weight: float = 1.0) -> Mention:
-        m = Mention(s, e, own="ner")
-        m.votes[label] += weight
-        return m
-
-    def _resolve_places(self, doc: Doc, words: list[str], s: int, e: int, label: str, places: list[Mention],
-                        place_at: list[int], consumed: set[int], keep_place: set[int]) -> Mention | None:
-        """Reconcile one NER span with the gazetteer hits inside or across it."""
+    def _against_places(self, doc: Doc, words: list[str], s: int, e: int, label: str, places: list[Mention],
+                        place_at: list[int], used: set[int]) -> list[Mention]:
+        """Reconcile one NER span with the gazetteer names inside or across it."""
         inside = sorted({place_at[i] for i in range(s, e)} - {-1})
         if not inside:
-            return self._ner_mention(s, e, label)
-        core_s, core_e = s, e
-        while core_s < core_e - 1 and words[core_s] in DETERMINERS:
-            core_s += 1
-        exact = [k for k in inside if (places[k].start, places[k].end) == (core_s, core_e)]
-        if not exact:  # "Western Aleppo", "Aleppo’s Eastern": direction words around a place
-            ds, de = core_s, core_e
-            while ds < de - 1 and words[ds].lower() in DIRECTIONS:
-                ds += 1
-            while de > ds + 1 and words[de - 1].lower() in DIRECTIONS:
-                de -= 1
-            ds, de = self._trim(words, ds, de)
+            return [_ner_mention(s, e, label)]
+        core_s = s + 1 if words[s] in DETERMINERS and e - s > 1 else s
+        options = [(core_s, e, False)]
+        if label not in ("GPE", "LOC"):  # "Western Europe" (LOC) is a region; "Western Aleppo" (NORP) is Aleppo
+            options.append(_strip_directions(words, core_s, e))
+        for ds, de, trimmed in options:
             exact = [k for k in inside if (places[k].start, places[k].end) == (ds, de)]
-        if exact:
-            k = exact[0]
-            p = places[k]
-            consumed.add(k)
-            trimmed = (p.start, p.end) != (core_s, core_e)
-            p.votes[label] += 0.5 if trimmed else 1.0
-            self._gazetteer_vote(doc, p, label)
-            p.own = "gazetteer"
-            return p
+            if exact:  # "Aleppo" (NORP), "Western Aleppo" (NORP), "the United States" (GPE)
+                p = places[exact[0]]
+                used.add(exact[0])
+                if not trimmed:
+                    p.start = s
+                p.ner = label
+                p.votes[label] += 0.5 if trimmed else 1.0
+                self._gazetteer_vote(doc, words, p, label)
+                return [p]
         crossing = [k for k in inside if places[k].start < s or places[k].end > e]
         if crossing:  # NER "Deir" inside gazetteer "Deir ez-Zor": the longer known name wins
-            longest = max(places[k].end - places[k].start for k in crossing)
-            if longest >= e - s or label not in ("ORG", "PERSON"):
-                keep_place.update(crossing)
-                return None
-            consumed.update(crossing)
-            return self._ner_mention(s, e, label)
+            if max(places[k].end - places[k].start for k in crossing) >= e - s or label not in ("ORG", "PERSON"):
+                return []
+            used.update(crossing)
+            return [_ner_mention(s, e, label)]
         if label in SPLIT_LABELS and not (label == "EVENT" and _is_named(words, s, e)):
-            keep_place.update(inside)  # "Aleppo Ready" (WORK_OF_ART), "the Aleppo war" (EVENT) -> the place
-            return None
-        consumed.update(inside)  # "the Operation Room for Conquest of Aleppo" stays one ORG
-        return self._ner_mention(s, e, label)
+            freed = [places[k] for k in inside]  # "Aleppo Ready" (WORK_OF_ART), "the Aleppo war" (EVENT)
+            for p in freed:
+                p.ner = label
+                self._gazetteer_vote(doc, words, p, label)
+            used.update(inside)
+            return freed
+        used.update(inside)  # "the Operation Room for Conquest of Aleppo" stays one ORG
+        return [_ner_mention(s, e, label)]
 
-    def _gazetteer_vote(self, doc: Doc, p: Mention, ner_label: str | None) -> None:
-        """Add the gazetteer's vote, discounted where the name is also a common word or a person's name."""
-        entry = p.entry
-        if entry is None:
-            return
-        prev = doc[p.start - 1].lower_ if p.start > 0 else ""
-        w = entry.weight
-        single = p.end - p.start == 1
-        if single and entry.kind in ("city", "city-alt") and doc[p.start].lower_ in self.common:
-            w = w if ner_label in ("GPE", "LOC") else 0.0
-        if ner_label == "PERSON" and prev not in PLACE_CUES:
-            w = 0.0  # "Charlotte said": a person unless the sentence puts her somewhere
-        elif ner_label == "NORP" and w < 3 and prev not in WEAK_CUES:
-            w = 0.0
-        p.votes[entry.label] += w
+    def _trust(self, words: list[str], m: Mention) -> str:
+        """strong: country, state, city of 100k+ (alternate name: 250k+); common: also an English word;
+        weak: the rest (small towns, rarer spellings)."""
+        e = m.entry
+        if e.kind in ("country", "state", "continent", "alias"):
+            return "strong"
+        lower = [w.lower() for w in words[m.start:m.end] if w.isalpha()]
+        if len(lower) == 1 and lower[0] in self.common:
+            return "common"  # "Police" (Poland), "Nice"
+        if e.kind == "city-alt" and len(lower) == 1 and lower[0] in self.english:
+            return "weak"  # "Palmyra" is also a palm
+        big = e.population >= (100_000 if e.kind == "city" else 250_000)
+        return "strong" if big else "weak"
+
+    def _gazetteer_vote(self, doc: Doc, words: list[str], p: Mention, ner_label: str | None) -> None:
+        """The gazetteer's vote for a place name, given what NER called the span (None: nothing)."""
+        trust = self._trust(words, p)
+        cue = p.start > 0 and words[p.start - 1].lower() in PLACE_CUES and not (
+            p.end < len(words) and words[p.end] in POSSESSIVE)  # "in Obama’s view" is no place
+        if ner_label in ("GPE", "LOC"):
+            ok = True
+        elif trust == "common":
+            ok = False
+        elif ner_label is None:
+            ok = trust == "strong" or cue
+        elif ner_label == "PERSON":  # "Charlotte said": a person unless the sentence puts her somewhere
+            ok = trust == "strong" and cue
+        else:  # ORG, NORP, WORK_OF_ART...: a small town needs a preposition ("took positions near Saraqib")
+            ok = trust == "strong" or (cue and ner_label == "ORG")
+        if ok:
+            p.votes[p.entry.label] += p.entry.weight
+            p.gaz += p.entry.weight
 
     def _adjectives(self, doc: Doc, mentions: list[Mention]) -> None:
         """A lone capitalised adjective that NER took for an ORG/PERSON ("Takfiri terrorists") is NORP."""
@@ -411,11 +370,29 @@ class EntityFixer:
                 continue
             tok = doc[m.start]
             head = tok.head
-            if (tok.dep_ in ("amod", "compound") and head.i > tok.i and head.pos_ == "NOUN" and head.is_lower
-                    and _ADJ_SUFFIX.search(tok.lower_)):
+            if (tok.is_title and tok.dep_ in ("amod", "compound") and head.i > tok.i and head.pos_ == "NOUN"
+                    and head.is_lower and _ADJ_SUFFIX.search(tok.lower_)):
                 m.votes["NORP"] += sum(m.votes.values()) + 0.5
 
     # -- one label per name ---------------------------------------------------------------------------------
+    def _surnames(self, words: list[str], mentions: list[Mention]) -> dict[str, Mention]:
+        """Last words of full PERSON names ("Moheisini" of "Abdullah al-Moheisini"): alone, they vote PERSON,
+        as do first names ("Tommy" of "Tommy Robinson") that are not English words. Returns surname -> full."""
+        out: dict[str, Mention] = {}
+        firsts: set[str] = set()
+        for m in mentions:
+            if (m.entry is None and m.end - m.start >= 2 and max(m.votes, key=m.votes.__getitem__) == "PERSON"
+                    and _name_like(words, m.start, m.end)):
+                last, first = words[m.end - 1], words[m.start]
+                if last.istitle() and last.isalpha():
+                    out.setdefault(last, m)
+                if first.istitle() and first.isalpha() and first.lower() not in self.english:
+                    firsts.add(first)
+        for m in mentions:
+            if m.end - m.start == 1 and (words[m.start] in out or words[m.start] in firsts) and m.own != "pattern":
+                m.votes["PERSON"] += 3.0
+        return out
+
     def _key(self, doc: Doc, m: Mention) -> str:
         if m.entry is not None:
             return norm_key(m.entry.canonical)
@@ -426,78 +403,82 @@ class EntityFixer:
             return norm_key(alias.canonical)
         return key
 
-    def _vote(self, doc: Doc, mentions: list[Mention]) -> dict[str, list[Mention]]:
-        """Group mentions by normalised name; each group takes the label with most weighted votes."""
+    def _vote(self, doc: Doc, words: list[str], mentions: list[Mention]) -> dict[str, list[Mention]]:
+        """Group mentions by normalised name; each group takes the label with most weighted votes. A group of
+        bare gazetteer hits needs one that stands alone; it then vouches for the others."""
         groups: dict[str, list[Mention]] = defaultdict(list)
         for m in mentions:
-            if m.own == "gazetteer?":  # an unlabelled gazetteer name: vote as if NER had said nothing
-                self._gazetteer_vote(doc, m, None)
             m.key = self._key(doc, m)
             groups[m.key].append(m)
         out: dict[str, list[Mention]] = {}
         for key, ms in groups.items():
-            # Unlabelled gazetteer names need one mention that stands alone; it then vouches for the rest.
-            if all(m.own == "gazetteer?" for m in ms) and not any(self._standalone(doc, m) for m in ms):
+            if all(m.own == "unlabelled" for m in ms) and not any(self._standalone(doc, words, m) for m in ms):
                 continue
-            total: dict[str, float] = defaultdict(float)
+            total: Counter[str] = Counter()
             for m in ms:
-                for lab, w in m.votes.items():
-                    total[lab] += w
-            label = max(total, key=total.__getitem__, default="")
-            if not label or total[label] <= 0:
+                total.update(m.votes)
+            label, best = max(total.items(), key=lambda kv: kv[1], default=("", 0.0))
+            if best <= 0:
                 continue
-            score = round(total[label] / (sum(total.values()) + 1.0), 3)
+            score = round(best / (sum(total.values()) + 1.0), 3)
             canonical = self._canonical(doc, ms, label)
             for m in ms:
-                if m.own == "gazetteer?":
-                    m.own = "gazetteer" if self._standalone(doc, m) else "consistency"
-                own_best = max(m.votes, key=m.votes.__getitem__, default="")
                 m.label, m.canonical, m.score = label, canonical, score
-                m.source = m.own if own_best == label and m.votes[label] > 0 else "consistency"
+                m.source = _source(m)
             out[key] = ms
         return out
 
-    def _standalone(self, doc: Doc, m: Mention) -> bool:
-        """An unlabelled gazetteer name counts alone if well known and used as a proper noun, or if a
-        preposition puts it somewhere ("fighters from Raqqa")."""
+    def _standalone(self, doc: Doc, words: list[str], m: Mention) -> bool:
+        """A bare gazetteer name counts alone if the gazetteer voted for it, it is a proper noun, and it is not
+        part of a longer capitalised name NER missed ("Washington Post", "George Washington")."""
         if m.votes.get("GPE", 0) + m.votes.get("LOC", 0) <= 0:
             return False
-        tok = doc[m.start]
-        prev = doc[m.start - 1].lower_ if m.start > 0 else ""
-        proper = tok.pos_ == "PROPN" or m.end - m.start > 1
-        return proper and (m.entry is not None and m.entry.weight >= 3 or prev in WEAK_CUES)
+        if m.end - m.start == 1 and doc[m.start].pos_ != "PROPN":
+            return False
+        nxt = words[m.end] if m.end < len(words) else ""
+        prev = words[m.start - 1] if m.start > 0 else ""
+        return not (nxt[:1].isupper() and doc[m.end].pos_ == "PROPN") and not (
+            prev[:1].isupper() and doc[m.start - 1].pos_ == "PROPN" and not doc[m.start - 1].is_sent_start)
 
     def _canonical(self, doc: Doc, ms: list[Mention], label: str) -> str:
         for m in ms:
-            if m.entry is not None and m.entry.label == label:
+            if m.entry is not None and m.entry.label == label and (m.gaz > 0 or m.entry.kind == "alias"):
                 return m.entry.canonical
-        texts: dict[str, int] = defaultdict(int)
-        for m in ms:
-            if m.own != "gazetteer?":
-                texts[doc[m.start:m.end].text] += 1
-        text = max(texts, key=lambda t: (texts[t], len(t))) if texts else doc[ms[0].start:ms[0].end].text
+        texts = Counter(doc[m.start:m.end].text for m in ms)
+        text = max(texts, key=lambda t: (texts[t], len(t)))
         if label == "PERSON":
             return display_person(text)
-        if label in ("GPE", "LOC", "FAC"):
+        if label in PLACE_LABELS:
             return " ".join(w for w in text.split() if w not in DETERMINERS) or text
         return display_actor(text)
 
-    def _short_forms(self, groups: dict[str, list[Mention]]) -> None:
+    @staticmethod
+    def _short_forms(groups: dict[str, list[Mention]]) -> None:
         """"The Operation Room" after "the Operation Room for Conquest of Aleppo" is that ORG again."""
-        orgs = [(k, ms) for k, ms in groups.items() if ms and ms[0].label == "ORG"]
-        for key, ms in list(groups.items()):
-            if not ms or ms[0].label in ("PERSON", "GPE", "LOC") or len(key.split()) < 2:
+        orgs = [(k, ms) for k, ms in groups.items() if ms[0].label == "ORG"]
+        for key, ms in groups.items():
+            if ms[0].label in ("PERSON", "GPE", "LOC") or len(key.split()) < 2:
                 continue
             for okey, oms in orgs:
-                if okey != key and okey.startswith(key + " "):
+                if okey.startswith(key + " "):
                     for m in ms:
-                        m.label, m.canonical, m.source = "ORG", oms[0].canonical, "consistency"
-                        m.score = oms[0].score
+                        m.label, m.canonical, m.score, m.source = "ORG", oms[0].canonical, oms[0].score, "consistency"
                     break
 
-    def _propagate(self, doc: Doc, words: list[str], groups: dict[str, list[Mention]],
-                   mentions: list[Mention], fixed: list[Span]) -> list[Mention]:
-        """Unlabelled repeats of a name that is an entity elsewhere in the document become entities."""
+    @staticmethod
+    def _surname_canonicals(groups: dict[str, list[Mention]], surnames: dict[str, Mention]) -> None:
+        """"Moheisini" alone is canonically the full name the article gave."""
+        for ms in groups.values():
+            m = ms[0]
+            full = surnames.get(m.canonical)
+            if m.label == "PERSON" and m.end - m.start == 1 and full is not None and full.label == "PERSON":
+                for x in ms:
+                    x.canonical = full.canonical
+
+    def _propagate(self, doc: Doc, words: list[str], groups: dict[str, list[Mention]], mentions: list[Mention],
+                   fixed: list[Span], surnames: dict[str, Mention]) -> list[Mention]:
+        """Unlabelled repeats of a name that is an entity elsewhere in the document become entities too
+        (exact, capitalised tokens; a one-word name only if it is a proper noun and not an English word)."""
         covered = bytearray(len(words))
         for m in mentions:
             covered[m.start:m.end] = b"\x01" * (m.end - m.start)
@@ -505,28 +486,36 @@ class EntityFixer:
             covered[sp.start:sp.end] = b"\x01" * (sp.end - sp.start)
         index: dict[str, dict[tuple[str, ...], Mention]] = defaultdict(dict)
         for ms in groups.values():
+            if ms[0].label not in PROPAGATE_LABELS:
+                continue
             for m in ms:
                 s = m.start + (words[m.start] in DETERMINERS and m.end - m.start > 1)
                 if words[s][:1].isupper():
                     index[words[s]].setdefault(tuple(words[s:m.end]), m)
+        for last, m in surnames.items():
+            if m.label == "PERSON":
+                index[last].setdefault((last,), m)
         out: list[Mention] = []
         i, n = 0, len(words)
         while i < n:
-            cands = index.get(words[i]) if not covered[i] else None
-            if cands:
-                for name in sorted(cands, key=len, reverse=True):
-                    e = i + len(name)
-                    if tuple(words[i:e]) != name or any(covered[i:e]):
-                        continue
-                    if len(name) == 1 and (name[0].lower() in self.stop or doc[i].pos_ != "PROPN"):
-                        continue
-                    src = cands[name]
-                    out.append(Mention(i, e, entry=src.entry, own="consistency", key=src.key, label=src.label,
-                                       canonical=src.canonical, score=src.score, source="consistency"))
-                    i = e - 1
-                    break
+            cands = None if covered[i] else index.get(words[i])
+            for name in sorted(cands or (), key=len, reverse=True):
+                e = i + len(name)
+                if tuple(words[i:e]) != name or any(covered[i:e]):
+                    continue
+                src = cands[name]
+                if len(name) == 1 and not self._one_word_ok(doc, name[0], src, surnames):
+                    continue
+                out.append(Mention(i, e, entry=src.entry, own="consistency", key=src.key, label=src.label,
+                                   canonical=src.canonical, score=src.score, source="consistency"))
+                i = e - 1
+                break
             i += 1
         return out
+
+    def _one_word_ok(self, doc: Doc, word: str, src: Mention, surnames: dict[str, Mention]) -> bool:
+        return word.lower() not in self.stop and (
+            src.entry is not None or word in surnames or word.lower() not in self.english)
 
     def _write(self, doc: Doc, mentions: list[Mention], fixed: list[Span]) -> None:
         spans: list[Span] = list(fixed)
@@ -542,17 +531,81 @@ class EntityFixer:
         last = 0
         for sp in spans:
             if sp.start >= last:
+                if sp._.attrs is None:
+                    sp._.attrs = {"canonical": sp.text, "source": "ner", "score": 0.5}
                 final.append(sp)
                 last = sp.end
-        for sp in final:
-            if sp._.attrs is None:
-                sp._.attrs = {"canonical": sp.text, "source": "ner", "score": 0.5}
         doc.ents = final
         doc.spans["entity"] = [sp for sp in final if sp.label_ not in NOT_IN_LAYER]
 
 
-def _first_word(word: str) -> str:
-    m = re.match(r"[^\W\d_]+", word)
+def _owners(ms: list[Mention], n: int) -> list[int]:
+    at = [-1] * n
+    for k, m in enumerate(ms):
+        for i in range(m.start, m.end):
+            at[i] = k
+    return at
+
+
+def _source(m: Mention) -> str:
+    """Which evidence gave this mention its final label."""
+    if m.own == "pattern" and m.votes.get(m.label, 0) >= 10:
+        return "pattern"
+    if m.gaz > 0 and m.entry is not None and m.entry.label == m.label:
+        return "gazetteer"
+    if m.ner == m.label or (m.own == "ner" and m.votes.get(m.label, 0) > 0):
+        return "ner"
+    return "consistency"
+
+
+def _ner_mention(s: int, e: int, label: str) -> Mention:
+    m = Mention(s, e, own="ner", ner=label)
+    m.votes[label] += 1.0
+    return m
+
+
+def _trim(words: list[str], s: int, e: int) -> tuple[int, int]:
+    """Cut possessives and punctuation off the ends ("Abdullah al-Moheisini’s" -> "Abdullah al-Moheisini"),
+    and anything after a line break: a name does not run across paragraphs."""
+    for i in range(s, e):
+        if "\n" in words[i]:
+            e = i
+            break
+    while e > s and (words[e - 1] in POSSESSIVE or not any(c.isalnum() for c in words[e - 1])):
+        e -= 1
+    while s < e and not any(c.isalnum() for c in words[s]):
+        s += 1
+    return s, e
+
+
+def _strip_directions(words: list[str], s: int, e: int) -> tuple[int, int, bool]:
+    """"Western Aleppo", "Aleppo’s Eastern", "Southern Hama Countryside" -> the place name."""
+    ds, de = s, e
+    while ds < de - 1 and words[ds].lower() in DIRECTIONS:
+        ds += 1
+    while de > ds + 1 and (words[de - 1].lower() in DIRECTIONS or words[de - 1].lower() in AREA_WORDS
+                           or words[de - 1] in POSSESSIVE):
+        de -= 1
+    ds, de = _trim(words, ds, de)
+    return ds, de, True
+
+
+_PARTICLES = frozenset("al el bin ibn bint abu abd abdul de del der di da du la le van von ul".split())
+
+
+def _name_like(words: list[str], s: int, e: int) -> bool:
+    """A person's full name: capitalised words, initials ("W."), and particles ("al-", "bin", "van")."""
+    for i in range(s, e):
+        w = words[i]
+        if w == "-" and i > s and words[i - 1].lower() in _PARTICLES:
+            continue
+        if not (w.lower() in _PARTICLES or (w.istitle() and (w.isalpha() or (len(w) == 2 and w[1] == ".")))):
+            return False
+    return True
+
+
+def _first(word: str) -> str:
+    m = _FIRST_WORD.match(word)
     return m.group() if m else ""
 
 
