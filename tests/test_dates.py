@@ -1,4 +1,5 @@
-"""The date layer: relative dates anchored on the publication date, absolute dates parsed, vague ones flagged."""
+"""The date layer: relative dates anchored on the publication date, absolute dates parsed, vague ones
+flagged."""
 
 from __future__ import annotations
 
@@ -28,13 +29,20 @@ def dates(nlp, text: str, published: str | None = THURSDAY) -> dict[str, dict]:
     return {sp.text: sp._.attrs for sp in doc.spans["date"]}
 
 
-@pytest.mark.parametrize("text, expression, value", [
-    ("Local sources said Monday that the road was closed.", "Monday", "2016-08-22"),
-    ("Opposition sources confirmed on Sunday that the talks had failed.", "Sunday", "2016-08-21"),
-    ("The convoy left the city yesterday.", "yesterday", "2016-08-24"),
-    ("Officials spoke to reporters on Thursday.", "Thursday", "2016-08-25"),  # publication weekday = that day
-    ("The two delegations will meet on Monday.", "Monday", "2016-08-29"),  # looks forward
-])
+@pytest.mark.parametrize(
+    "text, expression, value",
+    [
+        ("Local sources said Monday that the road was closed.", "Monday", "2016-08-22"),
+        ("Opposition sources confirmed on Sunday that the talks had failed.", "Sunday", "2016-08-21"),
+        ("The convoy left the city yesterday.", "yesterday", "2016-08-24"),
+        (
+            "Officials spoke to reporters on Thursday.",
+            "Thursday",
+            "2016-08-25",
+        ),  # publication weekday = that day
+        ("The two delegations will meet on Monday.", "Monday", "2016-08-29"),  # looks forward
+    ],
+)
 def test_relative_dates_resolved(nlp, text, expression, value):
     attrs = dates(nlp, text)[expression]
     assert attrs["value"] == value
@@ -48,22 +56,32 @@ def test_relative_dates_unresolved_without_publication_date(nlp):
 
 
 def test_published_datetime_is_accepted(nlp):
-    attrs = dates(nlp, "The convoy left the city yesterday.", published="2016-08-25T23:10:00+04:30")["yesterday"]
+    attrs = dates(nlp, "The convoy left the city yesterday.", published="2016-08-25T23:10:00+04:30")[
+        "yesterday"
+    ]
     assert attrs["value"] == "2016-08-24"
     assert parse_published("2016-08-25T23:10:00Z") == date(2016, 8, 25)
     assert parse_published("not a date") is None
 
 
-@pytest.mark.parametrize("text, expression", [
-    ("The talks began on 29 August 2016.", "29 August 2016"),
-    ("The deal was signed on August 29, 2016.", "August 29, 2016"),
-    ("The report is dated 2016-08-29.", "2016-08-29"),
-])
+@pytest.mark.parametrize(
+    "text, expression",
+    [
+        ("The talks began on 29 August 2016.", "29 August 2016"),
+        ("The deal was signed on August 29, 2016.", "August 29, 2016"),
+        ("The report is dated 2016-08-29.", "2016-08-29"),
+    ],
+)
 def test_absolute_dates(nlp, text, expression):
     for published in (THURSDAY, None):
         attrs = dates(nlp, text, published)[expression]
-        assert attrs == {"value": "2016-08-29", "granularity": "day", "relative": False, "resolved": True,
-                         "anchor": None}
+        assert attrs == {
+            "value": "2016-08-29",
+            "granularity": "day",
+            "relative": False,
+            "resolved": True,
+            "anchor": None,
+        }
 
 
 def test_day_month_without_year_takes_publication_year(nlp):
@@ -80,24 +98,27 @@ def test_vague_dates(nlp):
 ANCHOR = date(2016, 8, 25)
 
 
-@pytest.mark.parametrize("text, value, granularity", [
-    ("last Friday", "2016-08-19", "day"),
-    ("last Thursday", "2016-08-18", "day"),  # "last" is strictly before
-    ("next Friday", "2016-08-26", "day"),
-    ("Monday night", "2016-08-22", "day"),
-    ("two days ago", "2016-08-23", "day"),
-    ("last week", "2016-08-15", "week"),  # the Monday that week began
-    ("this year", "2016-01-01", "year"),
-    ("Aug. 29", "2016-08-29", "day"),
-    ("the 3rd of August", "2016-08-03", "day"),
-    ("December", "2015-12-01", "month"),  # a past month after the publication month: the year before
-    ("August 2015", "2015-08-01", "month"),
-    ("2016", "2016-01-01", "year"),
-    ("29/08/2016", "2016-08-29", "day"),
-    ("03/04/2016", None, None),  # day and month order unknown
-    ("the past few days", None, None),
-    ("three years", None, None),
-])
+@pytest.mark.parametrize(
+    "text, value, granularity",
+    [
+        ("last Friday", "2016-08-19", "day"),
+        ("last Thursday", "2016-08-18", "day"),  # "last" is strictly before
+        ("next Friday", "2016-08-26", "day"),
+        ("Monday night", "2016-08-22", "day"),
+        ("two days ago", "2016-08-23", "day"),
+        ("last week", "2016-08-15", "week"),  # the Monday that week began
+        ("this year", "2016-01-01", "year"),
+        ("Aug. 29", "2016-08-29", "day"),
+        ("the 3rd of August", "2016-08-03", "day"),
+        ("December", "2015-12-01", "month"),  # a past month after the publication month: the year before
+        ("August 2015", "2015-08-01", "month"),
+        ("2016", "2016-01-01", "year"),
+        ("29/08/2016", "2016-08-29", "day"),
+        ("03/04/2016", None, None),  # day and month order unknown
+        ("the past few days", None, None),
+        ("three years", None, None),
+    ],
+)
 def test_parser(text, value, granularity):
     attrs = parse_date(text, ANCHOR)
     assert (attrs["value"], attrs["granularity"]) == (value, granularity)

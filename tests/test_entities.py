@@ -86,22 +86,35 @@ def test_entity_layer_matches_ents_without_dates(seed_doc):
     layer = list(seed_doc.spans["entity"])
     assert layer and all(sp.label_ not in ("DATE", "TIME") for sp in layer)
     assert {(sp.start, sp.end, sp.label_) for sp in layer} == {
-        (e.start, e.end, e.label_) for e in seed_doc.ents if e.label_ not in ("DATE", "TIME")}
+        (e.start, e.end, e.label_) for e in seed_doc.ents if e.label_ not in ("DATE", "TIME")
+    }
 
 
 def test_spelling_variants_and_alias_merge(nlp):
-    doc = run(nlp, "Fighters of Jaish al-Fatah entered the town at dawn. Jeish al-Fatah commanders later denied "
-                   "it, and a spokesman for the Army of Conquest said the alliance would hold.")
+    doc = run(
+        nlp,
+        "Fighters of Jaish al-Fatah entered the town at dawn. Jeish al-Fatah commanders later denied "
+        "it, and a spokesman for the Army of Conquest said the alliance would hold.",
+    )
     orgs = [e for e in doc.ents if e.label_ == "ORG"]
     assert {e.text for e in orgs} >= {"Jaish al-Fatah", "Jeish al-Fatah"}
     assert any("Army of Conquest" in e.text for e in orgs)
     assert {e._.attrs["canonical"] for e in orgs} == {"Jaish al-Fatah"}
 
 
-@pytest.mark.parametrize("name", [
-    "Jabhat al-Nusra", "Ahrar al-Sham", "Harakat Nour al-Din al-Zenki", "Liwa al-Quds", "Kata'ib Hezbollah",
-    "Hay’at Tahrir al-Sham", "Faylaq al-Rahman", "Jaysh al-Islam",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Jabhat al-Nusra",
+        "Ahrar al-Sham",
+        "Harakat Nour al-Din al-Zenki",
+        "Liwa al-Quds",
+        "Kata'ib Hezbollah",
+        "Hay’at Tahrir al-Sham",
+        "Faylaq al-Rahman",
+        "Jaysh al-Islam",
+    ],
+)
 def test_organisation_patterns(nlp, name):
     doc = run(nlp, f"Witnesses said {name} moved more fighters to the front line overnight.")
     found = ents(doc)

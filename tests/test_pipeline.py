@@ -101,3 +101,16 @@ def test_analyze_bad_path_is_a_clear_error(tmp_path):
     empty.write_bytes(b"")
     with pytest.raises(NewsprobeError, match="empty.txt"):
         newsprobe.analyze(empty)
+
+
+def test_layers_at_the_same_offsets_keep_their_own_attrs():
+    from newsprobe.components import write_layer
+    from newsprobe.pipeline import load_nlp
+    from newsprobe.spans import doc_to_spans
+
+    doc = load_nlp()("Sources in Aleppo said so.")
+    span = doc[2:3]
+    write_layer(doc, "first", [(span, {"who": "first"})])
+    write_layer(doc, "second", [(doc[2:3], {"who": "second"})])
+    got = {s.layer: s.attrs for s in doc_to_spans(doc) if s.layer in ("first", "second")}
+    assert got == {"first": {"who": "first"}, "second": {"who": "second"}}

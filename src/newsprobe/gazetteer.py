@@ -1,4 +1,5 @@
-"""Offline lexicon of places and actors, built in memory from installed data; nothing is downloaded or cached to disk.
+"""Offline lexicon of places and actors, built in memory from installed data; nothing is downloaded or
+cached to disk.
 
 Off-the-shelf NER guesses labels from context and misreads unfamiliar (often transliterated) names: "Aleppo"
 comes out NORP, "Idlib" ORG. A lexicon of names that are places whatever the context fixes most of that.
@@ -32,16 +33,33 @@ _FIRST_WORD = re.compile(r"[^\W\d_]+")
 _AL = re.compile(r"\b(?:al|el)[-\s]+(?=\w)")
 # Spelling variants of the first words of Arabic organisation names (after apostrophes are dropped).
 _TRANSLIT = {
-    "jeish": "jaish", "jaysh": "jaish", "jaich": "jaish", "jabhet": "jabhat", "jebhat": "jabhat",
-    "harakah": "harakat", "haraket": "harakat", "harakat": "harakat", "hayyat": "hayat", "haiat": "hayat",
-    "hayaat": "hayat", "katib": "kataib", "kataeb": "kataib", "failaq": "faylaq", "feilaq": "faylaq",
-    "liwaa": "liwa", "lewa": "liwa", "sarayat": "saraya", "fateh": "fatah", "fath": "fatah",
+    "jeish": "jaish",
+    "jaysh": "jaish",
+    "jaich": "jaish",
+    "jabhet": "jabhat",
+    "jebhat": "jabhat",
+    "harakah": "harakat",
+    "haraket": "harakat",
+    "harakat": "harakat",
+    "hayyat": "hayat",
+    "haiat": "hayat",
+    "hayaat": "hayat",
+    "katib": "kataib",
+    "kataeb": "kataib",
+    "failaq": "faylaq",
+    "feilaq": "faylaq",
+    "liwaa": "liwa",
+    "lewa": "liwa",
+    "sarayat": "saraya",
+    "fateh": "fatah",
+    "fath": "fatah",
 }
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """What a name in the lexicon stands for. `weight` is its vote against the NER label (an NER mention is 1)."""
+    """What a name in the lexicon stands for. `weight` is its vote against the NER label (an NER mention
+    counts 1)."""
 
     label: str  # GPE, LOC or ORG
     canonical: str
@@ -52,7 +70,8 @@ class Entry:
 
 
 class Lexicon:
-    """Surface name -> Entry, plus an index by first word so a document is scanned with one dict hit per token."""
+    """Surface name -> Entry, plus an index by first word, so that a document is scanned with one dict hit
+    per capitalised token."""
 
     def __init__(self) -> None:
         self.entries: dict[str, Entry] = {}
@@ -85,8 +104,9 @@ class Lexicon:
                 index[first].append(name)
             else:
                 index[first] = [name]
-        self.by_first = {k: (tuple(sorted(v, key=len, reverse=True)) if len(v) > 1 else (v[0],))
-                         for k, v in index.items()}
+        self.by_first = {
+            k: (tuple(sorted(v, key=len, reverse=True)) if len(v) > 1 else (v[0],)) for k, v in index.items()
+        }
         self._rank = {}
 
     def get(self, name: str) -> Entry | None:
@@ -119,9 +139,21 @@ def norm_key(text: str) -> str:
 _APOS_IN_WORD = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_]{2,}|[^\W\d_s]\b)")
 _AL_HYPHEN = re.compile(r"\b(?:[Aa]l|[Ee]l)-(?=\w)")
 _DISPLAY_TRANSLIT = {
-    "jeish": "Jaish", "jaysh": "Jaish", "jaich": "Jaish", "jabhet": "Jabhat", "jebhat": "Jabhat",
-    "harakah": "Harakat", "haraket": "Harakat", "hayyat": "Hayat", "haiat": "Hayat", "hayaat": "Hayat",
-    "kataeb": "Kataib", "failaq": "Faylaq", "feilaq": "Faylaq", "liwaa": "Liwa", "lewa": "Liwa",
+    "jeish": "Jaish",
+    "jaysh": "Jaish",
+    "jaich": "Jaish",
+    "jabhet": "Jabhat",
+    "jebhat": "Jabhat",
+    "harakah": "Harakat",
+    "haraket": "Harakat",
+    "hayyat": "Hayat",
+    "haiat": "Hayat",
+    "hayaat": "Hayat",
+    "kataeb": "Kataib",
+    "failaq": "Faylaq",
+    "feilaq": "Faylaq",
+    "liwaa": "Liwa",
+    "lewa": "Liwa",
     "sarayat": "Saraya",
 }
 
@@ -149,7 +181,8 @@ def _city_weight(population: int, main: bool) -> float:
 
 
 def _latin_name(name: str) -> bool:
-    """Alternate names worth matching in English text: Latin script, capitalised, not an airport-style code."""
+    """Alternate names worth matching in English text: Latin script, capitalised, not an airport-style
+    code."""
     if len(name) < 3 or not name[0].isupper() or name.isupper():
         return False
     return name.isascii() or name.translate(APOS_TABLE).isascii()
@@ -167,7 +200,9 @@ def _add_places(lex: Lexicon) -> None:
         for c in pycountry.countries:
             base = countries.get(c.alpha_2)
             canonical = base["name"] if base else getattr(c, "common_name", None) or c.name
-            entry = Entry("GPE", canonical, "country", 6.0, c.alpha_2, int(base.get("population") or 0) if base else 0)
+            entry = Entry(
+                "GPE", canonical, "country", 6.0, c.alpha_2, int(base.get("population") or 0) if base else 0
+            )
             for attr in ("name", "common_name", "official_name"):
                 name = getattr(c, attr, None)
                 if name and "," not in name:  # "Iran, Islamic Republic of" is a catalogue form, not prose
@@ -223,4 +258,3 @@ def get_lexicon() -> Lexicon:
     load_aliases(lex)
     lex.finish()
     return lex
-

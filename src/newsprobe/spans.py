@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from newsprobe.components import layer_items
 from newsprobe.model import Span
 
 # Span groups spaCy or other components may keep for their own use; not layers of ours.
@@ -16,14 +17,13 @@ _PRIVATE_PREFIX = "_"
 def doc_to_spans(doc: Doc) -> list[Span]:
     spans: list[Span] = []
     text = doc.text  # built from the tokens on every access: read it once
-    for layer, group in doc.spans.items():
+    for layer in doc.spans:
         if layer.startswith(_PRIVATE_PREFIX):
             continue
-        for sp in group:
+        for sp, attrs in layer_items(doc, layer):
             start, end = _trim(text, sp.start_char, sp.end_char)
             if start >= end:
                 continue
-            attrs = sp._.attrs or {}
             spans.append(Span(layer, start, end, sp.label_ or layer, text[start:end], dict(attrs)))
     spans.sort(key=lambda s: (s.start, -s.end, s.layer))
     return spans

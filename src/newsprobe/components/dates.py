@@ -14,10 +14,13 @@ day, "Monday night"), plus ISO dates spaCy missed. Each gets
 Conventions (newswire): a bare weekday ("said Monday", "on Sunday") is the most recent such day on or before
 publication, the publication weekday itself meaning that day; "last Friday" is strictly before, "next Friday"
 strictly after; a bare weekday governed by "will"/"shall"/"to" looks forward instead. A day and month without
-a year take the publication year, a month alone too, except that a past-tense month or day after the
-publication date (by a month or more) is taken from the year before. "last week/month/year" is the previous
-calendar period; "the past week", "recent weeks" are vague (value None). Durations ("three years") are not
-dates: relative False, value None. Our own small parser; no dateparser (too slow and too eager).
+a year take the publication year, a month alone too, except that (unless the sentence looks forward) a month
+after the publication month, or a day over 30 days after publication, is taken from the year before. "last
+October" is the latest October before the publication month. "last week/month/year" is the previous calendar
+period (a week starts on Monday); "the past week", "recent weeks" are vague (value None). Lengths, ages and
+frequencies ("three years", "38-year-old", "daily") are not points in time: relative False, value None. A
+range ("2005-2006") gets its start. Our own small parser, a few regexes per expression; no dateparser (slow,
+and too eager).
 """
 
 from __future__ import annotations
@@ -29,15 +32,20 @@ from datetime import date, timedelta
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-WEEKDAYS = {name: i for i, name in enumerate(
-    "monday tuesday wednesday thursday friday saturday sunday".split())}
-WEEKDAYS.update({"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4, "sat": 5,
-                 "sun": 6})
+from newsprobe.components import write_layer
+
+WEEKDAYS = {
+    name: i for i, name in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())
+}
+WEEKDAYS.update(
+    {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4, "sat": 5, "sun": 6}
+)
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
-NUMBERS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+NUMBERS = {
+    w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())
+}
 NUMBERS.update({"a": 1, "an": 1, "a couple of": 2, "couple of": 2, "fifteen": 15, "twenty": 20, "thirty": 30})
 
 _MON = r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
@@ -49,26 +57,58 @@ _FULL = [
     re.compile(rf"\b{_MON}\s+{_DAY},?\s+{_YEAR}\b"),
 ]
 _NUMERIC = re.compile(r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<year>\d{4})\b")
-_MONTH_YEAR = re.compile(rf"\b{_MON},?\s+(?:of\s+)?{_YEAR}\b")
+_MONTH_YEAR = re.compile(rf"\b{_MON},?\s+(?:of\s+|in\s+)?{_YEAR}\b")
+_MONTH_REL = re.compile(rf"^(?P<rel>last|next|this)\s+{_MON}$")
+_MONTH_REL_YEAR = re.compile(rf"^{_MON}\s+(?P<rel2>last|next|this)\s+year$")
+_ANY_YEAR = re.compile(r"(?<![\d,.])(?P<year>1[89]\d\d|20\d\d)(?![\d,.]|['’]?s\b)")
 _DAY_MONTH = re.compile(rf"\b{_DAY}(?:\s+of)?\s+{_MON}(?!\w)")
 _MONTH_DAY = re.compile(rf"\b{_MON}\s+{_DAY}\b(?!\s*\d)")
-_MONTH = re.compile(rf"^(?:(?:early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of)"
-                    rf"[\s-]+)?{_MON}$")
-_YEAR_ONLY = re.compile(r"^(?:(?:early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of)[\s-]+)?"
-                        r"(?P<year>\d{4})$")
+_MONTH = re.compile(
+    rf"^(?:(?:early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of)"
+    rf"[\s-]+)?{_MON}$"
+)
+_YEAR_ONLY = re.compile(
+    r"^(?:(?:early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of)[\s-]+)?"
+    r"(?P<year>\d{4})$"
+)
 _DECADE = re.compile(r"^(?:(?:early|mid|late)[\s-]+)?(?P<dec>\d{3}0)['’]?s$")
 _NUM = r"(?P<n>\d+|" + "|".join(sorted(NUMBERS, key=len, reverse=True)) + r")"
 _AGO = re.compile(rf"^{_NUM}\s+(?P<unit>day|week|month|year|decade)s?\s+ago$")
-_PERIOD = re.compile(r"^(?P<rel>last|previous|this|next|earlier\s+this|later\s+this|the\s+previous|the\s+next"
-                     r"|the\s+coming|the\s+last)\s+(?P<unit>week|month|year)$")
-_WEEKDAY = re.compile(r"^(?:(?P<rel>last|this\s+past|this\s+coming|coming|next|this|past)\s+)?(?P<wd>[a-z]+)"
-                      r"(?:\s+(?:morning|afternoon|evening|night))?$")
-_DURATION = re.compile(rf"^(?:the\s+)?(?:past\s+|last\s+|next\s+|coming\s+)?{_NUM}\s+(?:more\s+)?"
-                       r"(?:hour|day|week|month|year|decade)s?(?:\s+old|\s+later|\s+earlier)?$")
+_PERIOD = re.compile(
+    r"^(?P<rel>last|previous|this|next|earlier\s+this|later\s+this|the\s+previous|the\s+next"
+    r"|the\s+coming|the\s+last)\s+(?P<unit>week|month|year)$"
+)
+_WEEKDAY = re.compile(
+    r"^(?:(?P<rel>last|this\s+past|this\s+coming|coming|next|this|past)\s+)?(?P<wd>[a-z]+)"
+    r"(?:\s+(?:morning|afternoon|evening|night))?$"
+)
+_DURATION = re.compile(
+    rf"^(?:the\s+)?(?:past\s+|last\s+|next\s+|coming\s+)?{_NUM}\s+(?:more\s+)?"
+    r"(?:hour|day|week|month|year|decade)s?(?:\s+old|\s+later|\s+earlier)?$"
+)
+# Lengths, ages and frequencies, not points in time: "years", "more than 50 years", "38-year-old", "daily".
+_NOT_A_POINT = re.compile(
+    r"^(?:(?:more\s+than|up\s+to|nearly|almost|about|around|over|just|only|another|some|a\s+whole|so\s+many|"
+    r"many|several|a\s+few|few|for|at\s+least)\s+)*(?:[\d,]+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"twelve|twenty|thirty|forty|fifty|hundreds\s+of|thousands\s+of)?[\s-]*(?:hour|day|week|month|year|decade|"
+    r"centur(?:y|ie))s?(?:[\s-]+(?:old|long))?$"
+    r"|^(?:daily|weekly|monthly|yearly|annual|annually|nightly|(?:almost\s+)?(?:every|each)\s+\w+)$|^\d{1,3}$"
+)
 _LEAD = re.compile(r"^(?:on|in|since|until|till|by|from|during|as\s+of|the|of)\s+")
-_DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "day before yesterday": -2,
-              "day after tomorrow": 2, "this morning": 0, "this afternoon": 0, "this evening": 0,
-              "earlier today": 0, "later today": 0, "last night": -1}
+_DAY_WORDS = {
+    "today": 0,
+    "tonight": 0,
+    "yesterday": -1,
+    "tomorrow": 1,
+    "day before yesterday": -2,
+    "day after tomorrow": 2,
+    "this morning": 0,
+    "this afternoon": 0,
+    "this evening": 0,
+    "earlier today": 0,
+    "later today": 0,
+    "last night": -1,
+}
 _PART_OF_DAY = re.compile(r"\s+(?:morning|afternoon|evening|night)$")
 _FUTURE_AUX = frozenset({"will", "'ll", "’ll", "shall", "wo", "to"})
 _DAYISH = re.compile(r"\b(?:" + "|".join(list(WEEKDAYS)[:7]) + r"|today|tonight|yesterday|tomorrow)\b", re.I)
@@ -147,6 +187,21 @@ def parse_date(text: str, anchor: date | None = None, future: bool = False) -> d
     m = _DECADE.match(t)
     if m:
         return _result(date(int(m.group("dec")), 1, 1), "decade", False, anchor)
+    m = _MONTH_REL.match(t) or _MONTH_REL_YEAR.match(t)
+    if m:  # "last October": the latest one before this month; "December last year"
+        if anchor is None:
+            return _result(None, None, True, None)
+        by_year = "rel2" in m.re.groupindex
+        month, rel = MONTHS[m.group("mon")], m.group("rel2" if by_year else "rel")
+        if by_year:
+            year = anchor.year + {"last": -1, "next": 1}.get(rel, 0)
+        elif rel == "last":
+            year = anchor.year if month < anchor.month else anchor.year - 1
+        elif rel == "next":
+            year = anchor.year if month > anchor.month else anchor.year + 1
+        else:
+            year = anchor.year
+        return _result(date(year, month, 1), "month", True, anchor)
     m = _MONTH.match(t)
     if m:
         if anchor is None:
@@ -204,8 +259,11 @@ def _relative(t: str, anchor: date | None, future: bool) -> dict:
         if unit == "month":
             return _result(_shift_months(anchor, step), "month", True, anchor)
         return _result(date(anchor.year + step, 1, 1), "year", True, anchor)
-    if _DURATION.match(t):
+    if _DURATION.match(t) or _NOT_A_POINT.match(t):
         return _result(None, None, False, None)
+    years = _ANY_YEAR.findall(t)
+    if years:  # "fiscal year 2016", "the summer of 2015", "2005-2006" (a range: its start)
+        return _result(date(int(years[0]), 1, 1), "year", False, anchor)
     return _result(None, None, True, None)  # "recent weeks", "the past few days": relative, vague
 
 
@@ -222,15 +280,20 @@ def _looks_forward(span: Span) -> bool:
 
 
 def _expressions(doc: Doc) -> list[Span]:
-    """DATE entities (split where one holds several full dates), day-naming TIME entities, missed ISO dates."""
+    """DATE entities (split where one holds several full dates), TIME entities that name a day, and
+    ISO dates spaCy missed."""
     spans: list[Span] = []
     for ent in doc.ents:
         if ent.label_ == "DATE":
             parts = [m for rx in _FULL for m in rx.finditer(ent.text)]
             if len(parts) > 1:
                 for m in sorted(parts, key=lambda m: m.start()):
-                    sp = doc.char_span(ent.start_char + m.start(), ent.start_char + m.end(), label="DATE",
-                                       alignment_mode="expand")
+                    sp = doc.char_span(
+                        ent.start_char + m.start(),
+                        ent.start_char + m.end(),
+                        label="DATE",
+                        alignment_mode="expand",
+                    )
                     if sp is not None and (not spans or sp.start >= spans[-1].end):
                         spans.append(sp)
                 continue
@@ -242,10 +305,14 @@ def _expressions(doc: Doc) -> list[Span]:
             spans.append(Span(doc, ent.start, ent.end, label="DATE"))
     text = doc.text
     if "-" in text:
-        taken = [(sp.start_char, sp.end_char) for sp in spans]
+        # Only ISO dates that are whole tokens and in no other entity: span attrs are keyed by character
+        # offsets alone, so a date span on the offsets of an entity would overwrite that entity's attrs.
+        taken = [(sp.start_char, sp.end_char) for sp in spans] + [
+            (e.start_char, e.end_char) for e in doc.ents
+        ]
         for m in _ISO_IN_TEXT.finditer(text):
             if not any(s < m.end() and m.start() < e for s, e in taken):
-                sp = doc.char_span(m.start(), m.end(), label="DATE", alignment_mode="expand")
+                sp = doc.char_span(m.start(), m.end(), label="DATE", alignment_mode="strict")
                 if sp is not None:
                     spans.append(sp)
     return spans
@@ -253,11 +320,8 @@ def _expressions(doc: Doc) -> list[Span]:
 
 def add_dates(doc: Doc) -> Doc:
     anchor = parse_published(doc._.published)
-    out = []
-    for sp in _expressions(doc):
-        sp._.attrs = parse_date(sp.text, anchor, future=_looks_forward(sp))
-        out.append(sp)
-    doc.spans["date"] = out
+    items = [(sp, parse_date(sp.text, anchor, future=_looks_forward(sp))) for sp in _expressions(doc)]
+    write_layer(doc, "date", items)
     return doc
 
 

@@ -17,7 +17,8 @@ Every entity gets `span._.attrs = {"canonical", "source", "score"}` (places also
 merges spelling variants and aliases ("Jeish Al-Fatah", "Army of Conquest" -> "Jaish al-Fatah"); `source`
 is the evidence that set the label (ner, gazetteer, pattern, consistency); `score` = winning votes / (all
 votes + 1): one unopposed NER mention scores 0.5, a gazetteer-backed name 0.8-0.98. The result replaces
-`doc.ents` (non-overlapping) and goes to `doc.spans["entity"]`, without DATE/TIME, which the date layer reports.
+`doc.ents` (non-overlapping) and goes to `doc.spans["entity"]`, without DATE/TIME (the date layer reports
+those).
 Cost: about 2 ms per 600-word article, most of it reading tokens out of the Doc.
 """
 
@@ -32,6 +33,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
+from newsprobe.components import write_layer
 from newsprobe.gazetteer import (
     APOS_TABLE,
     APOSTROPHES,
@@ -54,34 +56,80 @@ DIRECTIONS = frozenset(
     "southwest northeastern northwestern southeastern southwestern".split()
 )
 AREA_WORDS = frozenset(
-    "countryside province governorate city town district districts outskirts suburbs region area".split())
+    "countryside province governorate city town district districts outskirts suburbs region area".split()
+)
 POSSESSIVE = frozenset({"'s", "’s", "'", "’", "ʼs"})
 DETERMINERS = frozenset({"the", "The", "THE"})
 # A preposition right before a name is evidence of a place ("fighters from Raqqa").
-PLACE_CUES = frozenset("in from near at into across outside inside toward towards around throughout within via".split())
+PLACE_CUES = frozenset(
+    "in from near at into across outside inside toward towards around throughout within via".split()
+)
 # Adjectival endings: "Takfiri terrorists", "Salafist groups" describe people, they are not organisations.
 _ADJ_SUFFIX = re.compile(r"(?:i|ist|ite|ian|ic|ish|ese)$")
 _ID_LIKE = re.compile(r"(?=.*\d)(?=.*_)")
 _FIRST_WORD = re.compile(r"[^\W\d_]+")
 
 # --- organisation patterns -------------------------------------------------------------------------------
-_ORG_HEADS = ["jaish", "jeish", "jaysh", "jabhat", "jebhat", "harakat", "harakah", "liwa", "liwaa", "ahrar",
-              "kataib", "kata'ib", "katibat", "ansar", "hayat", "hay'at", "hayyat", "faylaq", "failaq",
-              "saraya", "sarayat", "jund", "asaib", "asa'ib", "quwat", "firqat", "tahrir"]
+_ORG_HEADS = [
+    "jaish",
+    "jeish",
+    "jaysh",
+    "jabhat",
+    "jebhat",
+    "harakat",
+    "harakah",
+    "liwa",
+    "liwaa",
+    "ahrar",
+    "kataib",
+    "kata'ib",
+    "katibat",
+    "ansar",
+    "hayat",
+    "hay'at",
+    "hayyat",
+    "faylaq",
+    "failaq",
+    "saraya",
+    "sarayat",
+    "jund",
+    "asaib",
+    "asa'ib",
+    "quwat",
+    "firqat",
+    "tahrir",
+]
 _AL_ONLY_HEADS = {"tahrir", "ahrar", "jund", "ansar"}  # "Tahrir Square" is a place; these need an al- name
 _AL_WORDS = ["al", "el", "ad", "ash", "as", "at", "az", "ar", "an", "ul"]
-_ORG_SUFFIXES = ["Front", "Brigade", "Brigades", "Battalion", "Battalions", "Army", "Movement", "Forces",
-                 "Units", "Division", "Corps", "Legion", "Regiment"]
+_ORG_SUFFIXES = [
+    "Front",
+    "Brigade",
+    "Brigades",
+    "Battalion",
+    "Battalions",
+    "Army",
+    "Movement",
+    "Forces",
+    "Units",
+    "Division",
+    "Corps",
+    "Legion",
+    "Regiment",
+]
 _ORG_OF_HEADS = ["Army", "Brigade", "Brigades", "Battalion", "Battalions", "Front", "Movement", "Legion"]
 # Capitalised words that end a name rather than continue it (headlines capitalise everything).
-GENERIC = frozenset(
-    "coalition alliance group groups militants militant fighters terrorists terrorist rebels rebel leadership "
-    "command commander commanders leader leaders member members government regime security armed opposition "
-    "spokesman official officials says said say source sources chief head media news agency report reports "
-    "city province countryside town village district districts the a an and or of in on to for with "
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
-    "august september october november december".split()
-) | DIRECTIONS
+GENERIC = (
+    frozenset(
+        "coalition alliance group groups militants militant fighters terrorists terrorist rebels rebel "
+        "leadership command commander commanders leader leaders member members government regime security "
+        "armed opposition spokesman official officials says said say source sources chief head media news "
+        "agency report reports "
+        "city province countryside town village district districts the a an and or of in on to for with "
+        "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+        "august september october november december".split()
+    )
+    | DIRECTIONS
+)
 
 
 def _apostrophe_forms(words: list[str]) -> list[str]:
@@ -93,12 +141,18 @@ def build_matcher(vocab: Vocab) -> Matcher:
     ("al - Sham") and capitalised words that are not generic ("Coalition", "Says")."""
     heads = _apostrophe_forms(_ORG_HEADS)
     head = {"LOWER": {"IN": heads}, "IS_LOWER": False}
-    head_cap_ok = {"LOWER": {"IN": [h for h in heads if h.translate(APOS_TABLE) not in _AL_ONLY_HEADS]},
-                   "IS_LOWER": False}
+    head_cap_ok = {
+        "LOWER": {"IN": [h for h in heads if h.translate(APOS_TABLE) not in _AL_ONLY_HEADS]},
+        "IS_LOWER": False,
+    }
     not_verb = {"NOT_IN": ["VERB", "AUX"]}  # headlines: "... Accuse Jaish al-Fatah of Abandoning Front"
     cap = {"IS_TITLE": True, "POS": not_verb, "LOWER": {"NOT_IN": sorted(GENERIC)}}
-    name_cap = {"IS_TITLE": True, "IS_STOP": False, "POS": not_verb,
-                "LOWER": {"NOT_IN": sorted(GENERIC | {w.lower() for w in _ORG_SUFFIXES})}}
+    name_cap = {
+        "IS_TITLE": True,
+        "IS_STOP": False,
+        "POS": not_verb,
+        "LOWER": {"NOT_IN": sorted(GENERIC | {w.lower() for w in _ORG_SUFFIXES})},
+    }
     al = [{"LOWER": {"IN": _AL_WORDS}}, {"ORTH": {"IN": ["-", "‐"]}}, {"IS_TITLE": True}]
     pats: list[list[dict]] = []
     for n_cap in range(3):  # Jabhat al-Nusra, Harakat Nour al-Din al-Zenki, Hay'at Tahrir al-Sham
@@ -171,7 +225,9 @@ class EntityFixer:
         hits = self._scan(words, starts, doc.text.translate(APOS_TABLE), tok_end)
         strong = self._strong(doc, words, hits)
         strong_at = _owners(strong, n)
-        places = [h for h in hits if h.entry.label != "ORG" and all(strong_at[i] < 0 for i in range(h.start, h.end))]
+        places = [
+            h for h in hits if h.entry.label != "ORG" and all(strong_at[i] < 0 for i in range(h.start, h.end))
+        ]
         place_at = _owners(places, n)
         mentions: list[Mention] = list(strong)
         fixed: list[Span] = []  # numeric entities pass through unchanged
@@ -184,8 +240,11 @@ class EntityFixer:
                 fixed.append(Span(doc, ent.start, ent.end, label=label))
                 continue
             s, e = _trim(words, ent.start, ent.end)
-            if s >= e or not any(c.isupper() or c.isdigit() for w in words[s:e] for c in w) or all(
-                    words[i].lower() in DIRECTIONS or words[i] in DETERMINERS for i in range(s, e)):
+            if (
+                s >= e
+                or not any(c.isupper() or c.isdigit() for w in words[s:e] for c in w)
+                or all(words[i].lower() in DIRECTIONS or words[i] in DETERMINERS for i in range(s, e))
+            ):
                 continue  # "Eastern" alone, "rendition &"
             inner = [strong[k] for k in sorted({strong_at[i] for i in range(s, e)} - {-1})]
             if inner:
@@ -240,8 +299,9 @@ class EntityFixer:
 
     def _strong(self, doc: Doc, words: list[str], hits: list[Mention]) -> list[Mention]:
         """Organisation patterns and alias-table names (vote 10), longest first, non-overlapping."""
-        cands: list[tuple[int, int, Entry | None]] = [(h.start, h.end, h.entry) for h in hits
-                                                      if h.entry.kind == "alias" and h.entry.label == "ORG"]
+        cands: list[tuple[int, int, Entry | None]] = [
+            (h.start, h.end, h.entry) for h in hits if h.entry.kind == "alias" and h.entry.label == "ORG"
+        ]
         for ws, we in self._windows(words):
             for _, s, e in self.matcher(doc[ws:we]):
                 s, e = _trim(words, s + ws, e + ws)
@@ -280,12 +340,18 @@ class EntityFixer:
                 merged.append((s, e))
         return merged
 
-    def _against_strong(self, words: list[str], s: int, e: int, label: str, inner: list[Mention]) -> list[Mention]:
+    def _against_strong(
+        self, words: list[str], s: int, e: int, label: str, inner: list[Mention]
+    ) -> list[Mention]:
         """An NER span over a pattern/alias name: the pattern wins, unless NER found a longer ORG name
         ("Jaish al-Fatah Operations Room"). A leading "the" NER included is kept (spaCy's convention)."""
         outside = [words[i] for i in range(s, e) if not any(m.start <= i < m.end for m in inner)]
         contained = all(s <= m.start and m.end <= e for m in inner)
-        if label == "ORG" and contained and any(w[:1].isupper() and w.lower() not in GENERIC for w in outside):
+        if (
+            label == "ORG"
+            and contained
+            and any(w[:1].isupper() and w.lower() not in GENERIC for w in outside)
+        ):
             for m in inner:
                 m.own = "absorbed"
             return [_ner_mention(s, e, label)]
@@ -293,15 +359,27 @@ class EntityFixer:
             inner[0].start = s
         return []
 
-    def _against_places(self, doc: Doc, words: list[str], s: int, e: int, label: str, places: list[Mention],
-                        place_at: list[int], used: set[int]) -> list[Mention]:
+    def _against_places(
+        self,
+        doc: Doc,
+        words: list[str],
+        s: int,
+        e: int,
+        label: str,
+        places: list[Mention],
+        place_at: list[int],
+        used: set[int],
+    ) -> list[Mention]:
         """Reconcile one NER span with the gazetteer names inside or across it."""
         inside = sorted({place_at[i] for i in range(s, e)} - {-1})
         if not inside:
             return [_ner_mention(s, e, label)]
         core_s = s + 1 if words[s] in DETERMINERS and e - s > 1 else s
         options = [(core_s, e, False)]
-        if label not in ("GPE", "LOC"):  # "Western Europe" (LOC) is a region; "Western Aleppo" (NORP) is Aleppo
+        if label not in (
+            "GPE",
+            "LOC",
+        ):  # "Western Europe" (LOC) is a region; "Western Aleppo" (NORP) is Aleppo
             options.append(_strip_directions(words, core_s, e))
         for ds, de, trimmed in options:
             exact = [k for k in inside if (places[k].start, places[k].end) == (ds, de)]
@@ -316,8 +394,16 @@ class EntityFixer:
                 return [p]
         crossing = [k for k in inside if places[k].start < s or places[k].end > e]
         if crossing:  # NER "Deir" inside gazetteer "Deir ez-Zor": the longer known name wins
-            if max(places[k].end - places[k].start for k in crossing) >= e - s or label not in ("ORG", "PERSON"):
-                return []
+            if max(places[k].end - places[k].start for k in crossing) >= e - s or label not in (
+                "ORG",
+                "PERSON",
+            ):
+                won = [places[k] for k in crossing]
+                for p in won:
+                    p.ner = label
+                    self._gazetteer_vote(doc, words, p, "GPE" if label in ("GPE", "LOC") else label)
+                used.update(crossing)
+                return won
             used.update(crossing)
             return [_ner_mention(s, e, label)]
         if label in SPLIT_LABELS and not (label == "EVENT" and _is_named(words, s, e)):
@@ -336,7 +422,7 @@ class EntityFixer:
         e = m.entry
         if e.kind in ("country", "state", "continent", "alias"):
             return "strong"
-        lower = [w.lower() for w in words[m.start:m.end] if w.isalpha()]
+        lower = [w.lower() for w in words[m.start : m.end] if w.isalpha()]
         if len(lower) == 1 and lower[0] in self.common:
             return "common"  # "Police" (Poland), "Nice"
         if e.kind == "city-alt" and len(lower) == 1 and lower[0] in self.english:
@@ -347,8 +433,11 @@ class EntityFixer:
     def _gazetteer_vote(self, doc: Doc, words: list[str], p: Mention, ner_label: str | None) -> None:
         """The gazetteer's vote for a place name, given what NER called the span (None: nothing)."""
         trust = self._trust(words, p)
-        cue = p.start > 0 and words[p.start - 1].lower() in PLACE_CUES and not (
-            p.end < len(words) and words[p.end] in POSSESSIVE)  # "in Obama’s view" is no place
+        cue = (
+            p.start > 0
+            and words[p.start - 1].lower() in PLACE_CUES
+            and not (p.end < len(words) and words[p.end] in POSSESSIVE)
+        )  # "in Obama’s view" is no place
         if ner_label in ("GPE", "LOC"):
             ok = True
         elif trust == "common":
@@ -366,37 +455,57 @@ class EntityFixer:
     def _adjectives(self, doc: Doc, mentions: list[Mention]) -> None:
         """A lone capitalised adjective that NER took for an ORG/PERSON ("Takfiri terrorists") is NORP."""
         for m in mentions:
-            if m.own != "ner" or m.end - m.start != 1 or not m.votes.keys() & {"ORG", "PERSON", "WORK_OF_ART"}:
+            if (
+                m.own != "ner"
+                or m.end - m.start != 1
+                or not m.votes.keys() & {"ORG", "PERSON", "WORK_OF_ART"}
+            ):
                 continue
             tok = doc[m.start]
             head = tok.head
-            if (tok.is_title and tok.dep_ in ("amod", "compound") and head.i > tok.i and head.pos_ == "NOUN"
-                    and head.is_lower and _ADJ_SUFFIX.search(tok.lower_)):
+            if (
+                tok.is_title
+                and tok.dep_ in ("amod", "compound")
+                and head.i > tok.i
+                and head.pos_ == "NOUN"
+                and head.is_lower
+                and _ADJ_SUFFIX.search(tok.lower_)
+            ):
                 m.votes["NORP"] += sum(m.votes.values()) + 0.5
 
     # -- one label per name ---------------------------------------------------------------------------------
     def _surnames(self, words: list[str], mentions: list[Mention]) -> dict[str, Mention]:
         """Last words of full PERSON names ("Moheisini" of "Abdullah al-Moheisini"): alone, they vote PERSON,
-        as do first names ("Tommy" of "Tommy Robinson") that are not English words. Returns surname -> full."""
+        as do first names ("Tommy" of "Tommy Robinson") that are not English words.
+        Returns surname -> the full-name mention."""
         out: dict[str, Mention] = {}
         firsts: set[str] = set()
         for m in mentions:
-            if (m.entry is None and m.end - m.start >= 2 and max(m.votes, key=m.votes.__getitem__) == "PERSON"
-                    and _name_like(words, m.start, m.end)):
+            best = max(m.votes, key=m.votes.__getitem__, default="")
+            if (
+                m.entry is None
+                and m.end - m.start >= 2
+                and best == "PERSON"
+                and _name_like(words, m.start, m.end)
+            ):
                 last, first = words[m.end - 1], words[m.start]
                 if last.istitle() and last.isalpha():
                     out.setdefault(last, m)
                 if first.istitle() and first.isalpha() and first.lower() not in self.english:
                     firsts.add(first)
         for m in mentions:
-            if m.end - m.start == 1 and (words[m.start] in out or words[m.start] in firsts) and m.own != "pattern":
+            if (
+                m.end - m.start == 1
+                and (words[m.start] in out or words[m.start] in firsts)
+                and m.own != "pattern"
+            ):
                 m.votes["PERSON"] += 3.0
         return out
 
     def _key(self, doc: Doc, m: Mention) -> str:
         if m.entry is not None:
             return norm_key(m.entry.canonical)
-        key = norm_key(doc[m.start:m.end].text)
+        key = norm_key(doc[m.start : m.end].text)
         alias = self.lex.by_key.get(key)
         if alias is not None:
             m.entry = alias
@@ -412,7 +521,9 @@ class EntityFixer:
             groups[m.key].append(m)
         out: dict[str, list[Mention]] = {}
         for key, ms in groups.items():
-            if all(m.own == "unlabelled" for m in ms) and not any(self._standalone(doc, words, m) for m in ms):
+            if all(m.own == "unlabelled" for m in ms) and not any(
+                self._standalone(doc, words, m) for m in ms
+            ):
                 continue
             total: Counter[str] = Counter()
             for m in ms:
@@ -429,8 +540,8 @@ class EntityFixer:
         return out
 
     def _standalone(self, doc: Doc, words: list[str], m: Mention) -> bool:
-        """A bare gazetteer name counts alone if the gazetteer voted for it, it is a proper noun, and it is not
-        part of a longer capitalised name NER missed ("Washington Post", "George Washington")."""
+        """A bare gazetteer name counts alone if the gazetteer voted for it, it is a proper noun, and it is
+        not part of a longer capitalised name NER missed ("Washington Post", "George Washington")."""
         if m.votes.get("GPE", 0) + m.votes.get("LOC", 0) <= 0:
             return False
         if m.end - m.start == 1 and doc[m.start].pos_ != "PROPN":
@@ -438,13 +549,14 @@ class EntityFixer:
         nxt = words[m.end] if m.end < len(words) else ""
         prev = words[m.start - 1] if m.start > 0 else ""
         return not (nxt[:1].isupper() and doc[m.end].pos_ == "PROPN") and not (
-            prev[:1].isupper() and doc[m.start - 1].pos_ == "PROPN" and not doc[m.start - 1].is_sent_start)
+            prev[:1].isupper() and doc[m.start - 1].pos_ == "PROPN" and not doc[m.start - 1].is_sent_start
+        )
 
     def _canonical(self, doc: Doc, ms: list[Mention], label: str) -> str:
         for m in ms:
             if m.entry is not None and m.entry.label == label and (m.gaz > 0 or m.entry.kind == "alias"):
                 return m.entry.canonical
-        texts = Counter(doc[m.start:m.end].text for m in ms)
+        texts = Counter(doc[m.start : m.end].text for m in ms)
         text = max(texts, key=lambda t: (texts[t], len(t)))
         if label == "PERSON":
             return display_person(text)
@@ -454,7 +566,7 @@ class EntityFixer:
 
     @staticmethod
     def _short_forms(groups: dict[str, list[Mention]]) -> None:
-        """"The Operation Room" after "the Operation Room for Conquest of Aleppo" is that ORG again."""
+        """ "The Operation Room" after "the Operation Room for Conquest of Aleppo" is that ORG again."""
         orgs = [(k, ms) for k, ms in groups.items() if ms[0].label == "ORG"]
         for key, ms in groups.items():
             if ms[0].label in ("PERSON", "GPE", "LOC") or len(key.split()) < 2:
@@ -462,12 +574,17 @@ class EntityFixer:
             for okey, oms in orgs:
                 if okey.startswith(key + " "):
                     for m in ms:
-                        m.label, m.canonical, m.score, m.source = "ORG", oms[0].canonical, oms[0].score, "consistency"
+                        m.label, m.canonical, m.score, m.source = (
+                            "ORG",
+                            oms[0].canonical,
+                            oms[0].score,
+                            "consistency",
+                        )
                     break
 
     @staticmethod
     def _surname_canonicals(groups: dict[str, list[Mention]], surnames: dict[str, Mention]) -> None:
-        """"Moheisini" alone is canonically the full name the article gave."""
+        """ "Moheisini" alone is canonically the full name the article gave."""
         for ms in groups.values():
             m = ms[0]
             full = surnames.get(m.canonical)
@@ -475,15 +592,22 @@ class EntityFixer:
                 for x in ms:
                     x.canonical = full.canonical
 
-    def _propagate(self, doc: Doc, words: list[str], groups: dict[str, list[Mention]], mentions: list[Mention],
-                   fixed: list[Span], surnames: dict[str, Mention]) -> list[Mention]:
+    def _propagate(
+        self,
+        doc: Doc,
+        words: list[str],
+        groups: dict[str, list[Mention]],
+        mentions: list[Mention],
+        fixed: list[Span],
+        surnames: dict[str, Mention],
+    ) -> list[Mention]:
         """Unlabelled repeats of a name that is an entity elsewhere in the document become entities too
         (exact, capitalised tokens; a one-word name only if it is a proper noun and not an English word)."""
         covered = bytearray(len(words))
         for m in mentions:
-            covered[m.start:m.end] = b"\x01" * (m.end - m.start)
+            covered[m.start : m.end] = b"\x01" * (m.end - m.start)
         for sp in fixed:
-            covered[sp.start:sp.end] = b"\x01" * (sp.end - sp.start)
+            covered[sp.start : sp.end] = b"\x01" * (sp.end - sp.start)
         index: dict[str, dict[tuple[str, ...], Mention]] = defaultdict(dict)
         for ms in groups.values():
             if ms[0].label not in PROPAGATE_LABELS:
@@ -491,7 +615,7 @@ class EntityFixer:
             for m in ms:
                 s = m.start + (words[m.start] in DETERMINERS and m.end - m.start > 1)
                 if words[s][:1].isupper():
-                    index[words[s]].setdefault(tuple(words[s:m.end]), m)
+                    index[words[s]].setdefault(tuple(words[s : m.end]), m)
         for last, m in surnames.items():
             if m.label == "PERSON":
                 index[last].setdefault((last,), m)
@@ -506,8 +630,19 @@ class EntityFixer:
                 src = cands[name]
                 if len(name) == 1 and not self._one_word_ok(doc, name[0], src, surnames):
                     continue
-                out.append(Mention(i, e, entry=src.entry, own="consistency", key=src.key, label=src.label,
-                                   canonical=src.canonical, score=src.score, source="consistency"))
+                out.append(
+                    Mention(
+                        i,
+                        e,
+                        entry=src.entry,
+                        own="consistency",
+                        key=src.key,
+                        label=src.label,
+                        canonical=src.canonical,
+                        score=src.score,
+                        source="consistency",
+                    )
+                )
                 i = e - 1
                 break
             i += 1
@@ -515,28 +650,25 @@ class EntityFixer:
 
     def _one_word_ok(self, doc: Doc, word: str, src: Mention, surnames: dict[str, Mention]) -> bool:
         return word.lower() not in self.stop and (
-            src.entry is not None or word in surnames or word.lower() not in self.english)
+            src.entry is not None or word in surnames or word.lower() not in self.english
+        )
 
     def _write(self, doc: Doc, mentions: list[Mention], fixed: list[Span]) -> None:
-        spans: list[Span] = list(fixed)
+        spans: list[tuple[Span, dict | None]] = [(sp, None) for sp in fixed]
         for m in mentions:
-            sp = Span(doc, m.start, m.end, label=m.label)
             attrs = {"canonical": m.canonical, "source": m.source, "score": m.score}
             if m.entry is not None and m.entry.country and m.label == m.entry.label:
                 attrs["country"] = m.entry.country
-            sp._.attrs = attrs
-            spans.append(sp)
-        spans.sort(key=lambda sp: (sp.start, -sp.end))
-        final: list[Span] = []
+            spans.append((Span(doc, m.start, m.end, label=m.label), attrs))
+        spans.sort(key=lambda item: (item[0].start, -item[0].end))
+        final: list[tuple[Span, dict]] = []
         last = 0
-        for sp in spans:
+        for sp, attrs in spans:
             if sp.start >= last:
-                if sp._.attrs is None:
-                    sp._.attrs = {"canonical": sp.text, "source": "ner", "score": 0.5}
-                final.append(sp)
+                final.append((sp, attrs or {"canonical": sp.text, "source": "ner", "score": 0.5}))
                 last = sp.end
-        doc.ents = final
-        doc.spans["entity"] = [sp for sp in final if sp.label_ not in NOT_IN_LAYER]
+        doc.ents = [sp for sp, _ in final]
+        write_layer(doc, "entity", [(sp, a) for sp, a in final if sp.label_ not in NOT_IN_LAYER])
 
 
 def _owners(ms: list[Mention], n: int) -> list[int]:
@@ -579,12 +711,15 @@ def _trim(words: list[str], s: int, e: int) -> tuple[int, int]:
 
 
 def _strip_directions(words: list[str], s: int, e: int) -> tuple[int, int, bool]:
-    """"Western Aleppo", "Aleppo’s Eastern", "Southern Hama Countryside" -> the place name."""
+    """ "Western Aleppo", "Aleppo’s Eastern", "Southern Hama Countryside" -> the place name."""
     ds, de = s, e
     while ds < de - 1 and words[ds].lower() in DIRECTIONS:
         ds += 1
-    while de > ds + 1 and (words[de - 1].lower() in DIRECTIONS or words[de - 1].lower() in AREA_WORDS
-                           or words[de - 1] in POSSESSIVE):
+    while de > ds + 1 and (
+        words[de - 1].lower() in DIRECTIONS
+        or words[de - 1].lower() in AREA_WORDS
+        or words[de - 1] in POSSESSIVE
+    ):
         de -= 1
     ds, de = _trim(words, ds, de)
     return ds, de, True
@@ -610,8 +745,10 @@ def _first(word: str) -> str:
 
 
 def _is_named(words: list[str], s: int, e: int) -> bool:
-    """"Battle of Aleppo" is a named event; "the Aleppo war" is a war in Aleppo."""
-    return all(w[:1].isupper() for w in words[s:e] if w.isalpha() and w.lower() not in ("of", "the", "and", "for"))
+    """ "Battle of Aleppo" is a named event; "the Aleppo war" is a war in Aleppo."""
+    return all(
+        w[:1].isupper() for w in words[s:e] if w.isalpha() and w.lower() not in ("of", "the", "and", "for")
+    )
 
 
 @Language.factory("newsprobe/entities", assigns=["doc.ents", "doc.spans"], requires=["doc.ents"])
