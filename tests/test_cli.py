@@ -52,11 +52,19 @@ def test_analyze_text_report_on_example():
     assert "Who is named" in res.stdout and "Jaish al-Fatah" in res.stdout
 
 
-def test_analyze_json_of_one_file():
+def test_analyze_json_of_one_file(tmp_path):
     res = run_cli("analyze", str(EXAMPLE))
     assert res.returncode == 0, res.stderr
     data = json.loads(res.stdout)
     assert data["schema"] == "newsprobe/1" and data["section"] == "Syria"
+    assert data["published"] == "2017-03-14"  # from the dateline under the title
+    undated = tmp_path / "undated.txt"
+    undated.write_text("Officials said on Monday that the bridge in Homs had been repaired.\n", encoding="utf-8")
+    res = run_cli("analyze", str(undated), "--published", "2017-03-15", "--outlet", "wire.example")
+    data = json.loads(res.stdout)
+    assert data["published"] == "2017-03-15" and data["outlet"] == "wire.example"
+    monday = [s for s in data["spans"] if s["layer"] == "date" and s["text"].endswith("Monday")]
+    assert monday[0]["attrs"]["value"] == "2017-03-13"
 
 
 def test_analyze_goes_on_past_bad_input(mixed_folder):

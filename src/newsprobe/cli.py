@@ -47,6 +47,8 @@ def analyze(
     paths: list[Path] = typer.Argument(..., help="Files or folders: text, HTML, JSONL, CSV, WARC, gzip."),
     fmt: Format = typer.Option(Format.json, "--format", "-f", help="json, jsonl or a readable text report."),
     max_bytes: int = MAX_BYTES,
+    published: str | None = typer.Option(None, help="Publication date for articles that give none."),
+    outlet: str | None = typer.Option(None, help="Outlet for articles that name none."),
 ) -> None:
     """Analyse articles and print them to stdout; bad inputs are reported on stderr and the run goes on."""
     from newsprobe.report import print_report
@@ -54,7 +56,7 @@ def analyze(
 
     failed = 0
     articles: list[dict] = []
-    for item in analyze_paths(paths, max_bytes=max_bytes):
+    for item in analyze_paths(paths, max_bytes=max_bytes, published=published, outlet=outlet):
         if isinstance(item, IngestError):
             failed += 1
             _fail(item)

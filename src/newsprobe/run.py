@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 
@@ -40,6 +40,15 @@ def site_of(doc: Document) -> str:
     return doc.outlet or outlet_from_url(doc.url) or str(Path(doc.source.split("#", 1)[0]).parent)
 
 
+def with_defaults(items: Iterable[Document | IngestError], **defaults: str | None) -> Iterator[Document | IngestError]:
+    """Fill metadata the documents lack (a publication date given on the command line, say)."""
+    defaults = {k: v for k, v in defaults.items() if v is not None}
+    for item in items:
+        if isinstance(item, Document) and defaults:
+            item = replace(item, **{k: v for k, v in defaults.items() if getattr(item, k) is None})
+        yield item
+
+
 def prepared(items: Iterable[Document | IngestError]) -> Iterator[Article | IngestError]:
     stats: dict[str, LineStats] = defaultdict(LineStats)
     for chunk in _chunks(items, CHUNK):
@@ -61,9 +70,10 @@ def analysed(items: Iterable[Article | IngestError], batch_size: int = 64) -> It
 
 
 def analyze_paths(
-    paths: Iterable[str | Path], max_bytes: int = 20_000_000
+    paths: Iterable[str | Path], max_bytes: int = 20_000_000, **defaults: str | None
 ) -> Iterator[Article | IngestError]:
-    return analysed(prepared(iter_documents(paths, max_bytes=max_bytes)))
+    """Analyse every article under `paths`; `defaults` (outlet=, published=, ...) fill missing metadata."""
+    return analysed(prepared(with_defaults(iter_documents(paths, max_bytes=max_bytes), **defaults)))
 
 
 def ingest(
