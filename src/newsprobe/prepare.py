@@ -12,32 +12,10 @@ from datetime import date, datetime
 from urllib.parse import urlparse
 
 from newsprobe.clean import clean_text
+from newsprobe.components.dates import parse_date
 from newsprobe.model import Article, Document, IngestError, content_id
 
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for m in names
-}
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
-_DMY = re.compile(r"(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})")
-_MDY = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})")
 
 
 def normalize_published(value: str | None) -> str | None:
@@ -51,13 +29,10 @@ def normalize_published(value: str | None) -> str | None:
             if m[4]:
                 return datetime(y, mo, d, int(m[4]), int(m[5]), int(m[6] or 0)).isoformat()
             return date(y, mo, d).isoformat()
-    for rx, order in ((_DMY, "dmy"), (_MDY, "mdy")):
-        if m := rx.search(value):
-            d, mon, y = (m[1], m[2], m[3]) if order == "dmy" else (m[2], m[1], m[3])
-            mo = _MONTHS.get(mon.lower())
-            if mo and _valid(int(y), mo, int(d)):
-                return date(int(y), mo, int(d)).isoformat()
-    return None
+    # Anything else ("Mon Aug 29, 2016 1:31", "29 August 2016"): the date layer's parser, with no anchor,
+    # so only absolute dates come back.
+    day = parse_date(value, None)
+    return day["value"] if day["granularity"] == "day" else None
 
 
 def _valid(y: int, mo: int, d: int) -> bool:
