@@ -28,7 +28,7 @@ def measure(which: str, n: int) -> dict:
     import spacy
 
     from newsprobe.model import Document
-    from newsprobe.pipeline import BASE_MODEL, analyse, load_nlp
+    from newsprobe.pipeline import BASE_MODEL, CORE, analyse, load_nlp
     from newsprobe.prepare import prepare
     from newsprobe.synth import articles
 
@@ -41,7 +41,7 @@ def measure(which: str, n: int) -> dict:
         for _ in nlp.pipe(texts, batch_size=64):
             pass
     else:
-        nlp = load_nlp()
+        nlp = load_nlp(CORE)
         docs = [Document(source=f"synth#{i}", **r) for i, r in enumerate(recs)]
         list(analyse([prepare(d) for d in docs[:64]], nlp=nlp))
         start = time.perf_counter()

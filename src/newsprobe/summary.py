@@ -52,3 +52,16 @@ def _entities(spans: list[Span]) -> dict[str, Any]:
 def _dates(spans: list[Span]) -> dict[str, Any]:
     resolved = sorted({s.attrs["value"] for s in spans if s.attrs.get("value")})
     return {"count": len(spans), "resolved": resolved}
+
+
+@summarizer("claim")
+def _claims(spans: list[Span]) -> dict[str, Any]:
+    numeric = [s for s in spans if s.attrs.get("quantities")]
+    out: dict[str, Any] = {"count": len(spans), "numeric": len(numeric),
+                           "checkworthy": sum(1 for s in spans if s.attrs.get("checkworthy", 0) >= 0.5)}
+    linked = [s for s in spans if s.attrs.get("attribution")]
+    if linked:
+        anonymous = sum(1 for s in linked if s.attrs["attribution"].get("source_type") == "anonymous")
+        out["attributed"] = len(linked)
+        out["anonymous_share"] = round(anonymous / len(spans), 3)
+    return out

@@ -44,6 +44,7 @@ def layer_items(doc: Doc, layer: str) -> list[tuple[Span, dict[str, Any]]]:
     return list(zip(group, attrs, strict=True))
 
 from newsprobe.components import (  # noqa: F401,E402
+    claims,
     dates,
     entities,
     sentences,  # noqa: E402,F401

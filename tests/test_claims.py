@@ -1,0 +1,76 @@
+"""The claim layer end to end: check-worthiness scores, quantities, links to statements."""
+
+from __future__ import annotations
+
+import pytest
+
+import newsprobe
+from newsprobe.components import write_layer
+from newsprobe.components.claims import add_claims
+from newsprobe.pipeline import load_nlp
+from newsprobe.spans import doc_to_spans
+
+
+def _claim_with(art, needle: str):
+    hits = [s for s in art.layer("claim") if needle in s.text]
+    assert hits, f"no claim containing {needle!r}"
+    return hits[0]
+
+
+def test_seed_numeric_claims(seed_article):
+    c = _claim_with(seed_article, "3,200")
+    assert c.attrs["checkworthy"] >= 0.5
+    (q,) = [q for q in c.attrs["quantities"] if q["value"] == 3200]
+    assert (q["qualifier"], q["counted"], q["event"], q["when"]) == ("more_than", "militants", "killed",
+                                                                     "in recent weeks")
+    assert seed_article.text[q["start"] : q["end"]] == q["text"]
+    c22 = _claim_with(seed_article, "at least 22")
+    (q22,) = [q for q in c22.attrs["quantities"] if q["value"] == 22]
+    assert (q22["qualifier"], q22["counted"]) == ("at_least", "militant groups")
+
+
+def test_claims_are_sentences_with_scores(seed_article):
+    sentences = {(s.start, s.end) for s in seed_article.layer("sentence")}
+    claims = seed_article.layer("claim")
+    assert claims
+    for c in claims:
+        assert (c.start, c.end) in sentences
+        assert 0.0 <= c.attrs["checkworthy"] <= 1.0
+        assert c.attrs["checkworthy"] >= 0.5 or c.attrs["quantities"]
+    summary = seed_article.summary["claim"]
+    assert summary["count"] == len(claims) and summary["numeric"] >= 2
+
+
+def test_chit_chat_is_not_a_claim():
+    art = newsprobe.analyze("Thank you all for coming tonight. It is lovely to see so many friendly faces here.")
+    assert art.layer("claim") == []
+
+
+def test_threshold_trades_precision_for_recall():
+    doc = load_nlp()("The minister thanked the volunteers. Prices rose sharply in the capital last month.")
+    sents = list(doc.spans["sentence"])
+    add_claims(doc, sents, [0.3, 0.6], threshold=0.5)
+    assert len(doc.spans["claim"]) == 1
+    add_claims(doc, sents, [0.3, 0.6], threshold=0.2)
+    assert len(doc.spans["claim"]) == 2
+
+
+def test_claim_links_to_the_statement_it_sits_in():
+    doc = load_nlp()("Local sources said that 40 families fled the village on Sunday.")
+    sent = doc.spans["sentence"][0]
+    content = doc[3:11]
+    write_layer(doc, "attribution", [(content, {"source": {"text": "Local sources"}, "source_type": "anonymous"})])
+    add_claims(doc, [sent], [0.9], threshold=0.5)
+    (claim,) = [s for s in doc_to_spans(doc) if s.layer == "claim"]
+    link = claim.attrs["attribution"]
+    assert link["source_type"] == "anonymous" and (link["start"], link["end"]) == (content.start_char,
+                                                                                  content.end_char)
+    assert claim.attrs["quantities"][0]["value"] == 40
+
+
+@pytest.mark.parametrize("threshold", [None])
+def test_component_uses_model_threshold(threshold):
+    from newsprobe import checkworthy
+
+    tagger = load_nlp().get_pipe("newsprobe/claims")
+    assert tagger._threshold() == pytest.approx(checkworthy.THRESHOLD)
