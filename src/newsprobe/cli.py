@@ -199,6 +199,37 @@ def export(
     err.print(f"exported {n} {'articles' if fmt is ExportFormat.jsonl else 'rows'}", highlight=False)
 
 
+@app.command()
+def serve(
+    db: Path = DbOption,
+    host: str = typer.Option("127.0.0.1", help="Address to listen on; loopback only unless you say otherwise."),
+    port: int = typer.Option(8000, min=1, max=65535),
+    token: str | None = typer.Option(
+        None, envvar="NEWSPROBE_TOKEN", help="Require this token on every request (env NEWSPROBE_TOKEN)."
+    ),
+    max_upload_bytes: int = typer.Option(2_000_000, help="Largest request body or upload accepted."),
+) -> None:
+    """Web app and JSON API over a store: search, read articles with their layers, analyse, compare outlets."""
+    from newsprobe.web.serve import run
+
+    run(db, host=host, port=port, token=token, max_upload_bytes=max_upload_bytes, console=err)
+
+
+eval_app = typer.Typer(no_args_is_help=True, help="Measure newsprobe's models against gold data; prints JSON.")
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("checkworthy")
+def eval_checkworthy(
+    tsv: Path = typer.Option(..., "--tsv", help="CheckThat! TSV: Sentence_id, Text, class_label (Yes/No)."),
+    threshold: float | None = typer.Option(None, help="Decision threshold; the model's own by default."),
+) -> None:
+    """Precision, recall and F1 of the Yes class, and accuracy, of the check-worthiness model."""
+    from newsprobe.checkworthy import evaluate_tsv
+
+    sys.stdout.write(json.dumps(evaluate_tsv(tsv, threshold), indent=2) + "\n")
+
+
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit status 2, never a traceback."""
     try:

@@ -41,7 +41,8 @@ _SCHEMA = [
         label TEXT NOT NULL, text TEXT NOT NULL, attrs TEXT NOT NULL DEFAULT '{}'
     )""",
     "CREATE INDEX IF NOT EXISTS spans_article ON spans (article_id)",
-    "CREATE INDEX IF NOT EXISTS spans_layer_label ON spans (layer, label)",
+    # Covering index for "articles that have a span of layer X with label Y" (the web filters, outlet stats).
+    "CREATE INDEX IF NOT EXISTS spans_layer_label_article ON spans (layer, label, article_id)",
     """CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (
         title, text, content='articles', content_rowid='seq'
     )""",
