@@ -206,7 +206,7 @@ def render(r: dict) -> str:
                f"(target <= {SEARCH_P99_MS:.0f} ms: {'meets' if search <= SEARCH_P99_MS else 'MISSES'})")
     return f"""`newsprobe serve` (one uvicorn process) over a store of {info['articles']:,} articles
 ({info['spans']:,} spans; {info['analysed']} generated articles of about {info['mean_words']} words and
-{info['mean_spans']} spans each, analysed with the {info['layers']}, then cloned with their own ids, outlets,
+{info['mean_spans']} spans each, analysed with {info['layers']}, then cloned with their own ids, outlets,
 dates and titles; built in {info['build_s']:.0f} s).
 The client is httpx in the same machine: {r['requests']} requests per endpoint and phase, after a warm-up;
 "serial" is one request at a time, "concurrent" is {THREADS} client threads. Latency in ms, client side.

@@ -74,3 +74,17 @@ def test_component_uses_model_threshold(threshold):
 
     tagger = load_nlp().get_pipe("newsprobe/claims")
     assert tagger._threshold() == pytest.approx(checkworthy.THRESHOLD)
+
+
+def test_report_shows_claims_with_their_numbers(seed_article):
+    from rich.console import Console
+
+    from newsprobe.report import describe_quantity, print_report
+
+    q = {"value": 3200, "qualifier": "more_than", "counted": "militants", "event": "killed", "when": "in recent weeks"}
+    assert describe_quantity(q) == ">3,200 militants killed (in recent weeks)"
+    assert describe_quantity({"value": None, "low": 24, "high": 99, "counted": "civilians"}) == "24..99 civilians"
+    console = Console(record=True, width=200)
+    print_report(seed_article, console)
+    out = console.export_text()
+    assert "What is claimed" in out and ">3,200 militants killed (in recent weeks)" in out

@@ -86,6 +86,32 @@ def _date_table(spans: list[Span]) -> Table:
     return table
 
 
+_QUALIFIER_SIGNS = {"more_than": ">", "at_least": ">=", "about": "~", "nearly": "~<", "up_to": "<=",
+                    "less_than": "<", "exactly": "", "range": ""}
+
+
+def describe_quantity(q: dict) -> str:
+    """"more than 3,200 militants killed" as a reader would jot it: >3200 militants killed (in recent weeks)."""
+    if q.get("value") is not None:
+        amount = f"{_QUALIFIER_SIGNS.get(q.get('qualifier'), '')}{q['value']:,}"
+    else:
+        amount = f"{q.get('low') or '?'}..{q.get('high') or '?'}"
+    words = [amount, q.get("unit") or "", q.get("counted") or "", q.get("event") or ""]
+    where_when = ", ".join(x for x in (q.get("where"), q.get("when")) if x)
+    return " ".join(w for w in words if w) + (f" ({where_when})" if where_when else "")
+
+
+def _claim_table(spans: list[Span]) -> Table:
+    table = Table(title="What is claimed", title_justify="left")
+    table.add_column("check-worthy", justify="right")
+    table.add_column("claim")
+    table.add_column("numbers")
+    for s in spans:
+        quantities = "; ".join(describe_quantity(q) for q in s.attrs.get("quantities", []))
+        table.add_row(f"{s.attrs.get('checkworthy', 0):.2f}", s.text, quantities)
+    return table
+
+
 def _generic_table(layer: str, spans: list[Span]) -> Table:
     table = Table(title=f"Layer {layer}", title_justify="left")
     for col in ("text", "label", "details"):
@@ -115,6 +141,8 @@ def _summary(article: Article) -> Text:
         out.append(f" · entities: {labels or 'none'}")
     if "date" in s:
         out.append(f" · dates: {s['date']['count']}")
+    if "claim" in s:
+        out.append(f" · claims: {s['claim']['count']} ({s['claim']['numeric']} with numbers)")
     out.append(f" · removed lines: {len(article.removed)}")
     return out
 
@@ -134,6 +162,8 @@ def render(article: Article) -> Group:
             parts.append(_entity_table(spans))
         elif layer == "date":
             parts.append(_date_table(spans))
+        elif layer == "claim":
+            parts.append(_claim_table(spans))
         elif layer not in HIDDEN_IN_TEXT:
             parts.append(_generic_table(layer, spans))
     parts.append(_removed_table(article) if article.removed else Text("Nothing removed.", style="dim"))
