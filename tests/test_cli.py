@@ -151,3 +151,21 @@ def test_ingest_killed_and_resumed(tmp_path):
             "SELECT COUNT(*) FROM spans WHERE article_id NOT IN (SELECT id FROM articles)"
         ).fetchone()[0]
     assert total == distinct == fts == n and orphans == 0
+
+
+def test_eval_checkworthy_prints_json(tmp_path):
+    tsv = tmp_path / "cw.tsv"
+    rows = [
+        "Sentence_id\tText\tclass_label",
+        "1\tMore than 3,200 militants have been killed in clashes with government forces in recent weeks.\tYes",
+        "2\tThank you all for coming tonight.\tNo",
+        "3\tUnemployment fell to 4.1 percent last year, the lowest level in a decade.\tYes",
+    ]
+    tsv.write_bytes(("\r\n".join(rows) + "\r\n").encode("utf-8"))
+    res = run_cli("eval", "checkworthy", "--tsv", str(tsv))
+    assert res.returncode == 0, res.stderr
+    scores = json.loads(res.stdout)
+    assert {"precision", "recall", "f1", "accuracy"} <= set(scores)
+    assert scores["accuracy"] == 1.0 and scores["f1"] == 1.0
+    missing = run_cli("eval", "checkworthy", "--tsv", str(tmp_path / "nope.tsv"))
+    assert missing.returncode == 2 and "nope.tsv" in missing.stderr and "Traceback" not in missing.stderr

@@ -1,0 +1,1 @@
+"""Scorers that compare newsprobe's layers with gold data."""
