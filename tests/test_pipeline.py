@@ -114,3 +114,12 @@ def test_layers_at_the_same_offsets_keep_their_own_attrs():
     write_layer(doc, "second", [(doc[2:3], {"who": "second"})])
     got = {s.layer: s.attrs for s in doc_to_spans(doc) if s.layer in ("first", "second")}
     assert got == {"first": {"who": "first"}, "second": {"who": "second"}}
+
+
+def test_summary_covers_the_layers_that_ran():
+    from newsprobe.pipeline import CORE, analyse, load_nlp
+
+    core_only = next(analyse([Article(id="0" * 16, text="Officials in Homs said so on Monday.")], nlp=load_nlp(CORE)))
+    assert {"sentence", "entity", "date"} <= set(core_only.summary) and "claim" not in core_only.summary
+    full = newsprobe.analyze("Thank you all for coming tonight.")
+    assert full.summary["claim"]["count"] == 0  # ran, found nothing: said, not left out

@@ -48,5 +48,5 @@ def analyse(
     for doc in nlp.pipe(docs(), batch_size=batch_size):
         art = pending.popleft()
         art.spans = doc_to_spans(doc)
-        art.summary = summarize(art)
+        art.summary = summarize(art, layers=set(doc.spans))
         yield art

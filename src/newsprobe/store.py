@@ -131,6 +131,11 @@ class Store:
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
 
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The open connection, for read-only queries the Store has no method for (the web view's filters)."""
+        return self._db
+
     def close(self) -> None:
         self._db.close()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from newsprobe.model import Article, Span
@@ -24,12 +24,16 @@ def summarizer(layer: str):
     return register
 
 
-def summarize(article: Article) -> dict[str, Any]:
+def summarize(article: Article, layers: Collection[str] | None = None) -> dict[str, Any]:
+    """`layers` are the layers the pipeline ran: a layer that ran and found nothing says so (count 0),
+    a layer that did not run is left out rather than reported as empty."""
     out: dict[str, Any] = {
         "words": len(_WORD.findall(article.text)),
         "removed_lines": len(article.removed),
     }
     for layer, fn in SUMMARIZERS.items():
+        if layers is not None and layer not in layers:
+            continue
         spans = article.layer(layer)
         out[layer] = fn(spans)
     return out

@@ -112,8 +112,8 @@ def ensure_index(path: str | Path) -> bool:
 
 
 def connection(store: Store) -> sqlite3.Connection:
-    """The store's connection; the one place this module reaches into `Store`."""
-    return store._db  # noqa: SLF001 - read-only queries on the connection the Store opened on this thread
+    """The store's connection (opened on this thread), for read-only queries."""
+    return store.connection
 
 
 def search(store: Store, filters: Filters, limit: int, offset: int) -> tuple[int, list[Hit]]:
