@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from newsprobe.errors import NewsprobeError
-from newsprobe.store import Store, _is_query_error, _quote_terms
+from newsprobe.store import SearchHit, Store, _is_query_error, _quote_terms
 
 MARKS = ("\x02", "\x03")  # control characters never occur in clean text, unlike brackets
 ANONYMOUS = "anonymous"
@@ -77,16 +77,9 @@ class Filters:
         return "".join(" AND " + c for c in clauses), params
 
 
-@dataclass
-class Hit:
-    """One result; `snippet` carries `MARKS` around matches (none when browsing without a query)."""
-
-    id: str
-    title: str | None
-    outlet: str | None
-    published: str | None
-    snippet: str
-    score: float
+# One result, as the store's own search gives it; `snippet` carries `MARKS` around matches (none when
+# browsing without a query).
+Hit = SearchHit
 
 
 SPAN_INDEX = "spans_layer_label_article"
