@@ -138,23 +138,10 @@ def norm_key(text: str) -> str:
 
 _APOS_IN_WORD = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_]{2,}|[^\W\d_s]\b)")
 _AL_HYPHEN = re.compile(r"\b(?:[Aa]l|[Ee]l)-(?=\w)")
+# Display names take the first-word spellings from the same table. Name parts ("Fateh", "Fath") and "Katib",
+# also a personal name, only merge in the key: a reader sees them as written.
 _DISPLAY_TRANSLIT = {
-    "jeish": "Jaish",
-    "jaysh": "Jaish",
-    "jaich": "Jaish",
-    "jabhet": "Jabhat",
-    "jebhat": "Jabhat",
-    "harakah": "Harakat",
-    "haraket": "Harakat",
-    "hayyat": "Hayat",
-    "haiat": "Hayat",
-    "hayaat": "Hayat",
-    "kataeb": "Kataib",
-    "failaq": "Faylaq",
-    "feilaq": "Faylaq",
-    "liwaa": "Liwa",
-    "lewa": "Liwa",
-    "sarayat": "Saraya",
+    k: v.capitalize() for k, v in _TRANSLIT.items() if k not in {"fateh", "fath", "katib", "harakat"}
 }
 
 
