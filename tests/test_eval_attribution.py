@@ -225,3 +225,61 @@ def test_polnear_dev_reads_and_scores_itself() -> None:
     gold = {k: d.attributions for k, d in docs.items()}
     result = score(gold, gold, {k: d.text for k, d in docs.items()})
     assert all(v == 1.0 for role in result.values() for kind in role.values() for v in kind.values())
+
+
+def test_fragments_of_a_split_content_score_as_the_gold_discontinuous_span(gold_dir: Path) -> None:
+    split = {"layer": "attribution", "start": 44, "end": 60,
+             "attrs": {"cue": {"start": 66, "end": 70}, "fragments": [[44, 51], [52, 60]]}}
+    (att,) = attributions_from_spans(TEXT_A, [split])
+    assert att.content == [(44, 51), (52, 60)]
+
+
+def test_evaluate_brat_runs_the_prediction_on_the_stored_texts(gold_dir: Path) -> None:
+    from newsprobe.evaluation.attribution import evaluate_brat
+
+    seen: list[str] = []
+
+    def predict(texts: list[str]) -> list[list[dict]]:
+        seen.extend(texts)
+        docs = read_brat_dir(gold_dir)
+        by_text = {d.text: d.attributions for d in docs.values()}
+        out = []
+        for t in texts:
+            spans = []
+            for a in by_text[t]:
+                role = {r: {"start": getattr(a, r)[0][0], "end": getattr(a, r)[-1][1]} if getattr(a, r) else None
+                        for r in ("source", "cue")}
+                spans.append({"layer": "attribution", "start": a.content[0][0], "end": a.content[-1][1],
+                              "attrs": role | {"fragments": [list(f) for f in a.content]}})
+            out.append(spans)
+        return out
+
+    result = evaluate_brat(gold_dir, predict)
+    assert sorted(seen) == sorted([TEXT_A, TEXT_B])
+    assert {role: result[role]["exact"]["f1"] for role in result} == {"source": 1.0, "cue": 1.0, "content": 1.0}
+    empty = evaluate_brat(gold_dir, lambda texts: [[] for _ in texts])
+    assert empty["content"]["exact"]["recall"] == 0.0
+    with pytest.raises(NewsprobeError, match="no annotated texts"):
+        (gold_dir / "empty" / "text").mkdir(parents=True)
+        (gold_dir / "empty" / "attributions").mkdir()
+        evaluate_brat(gold_dir / "empty", predict)
+
+
+def test_segment_unit_counts_each_piece_and_statement_unit_the_whole() -> None:
+    text = '"Prices will rise," the minister said, "and soon." He added that wages would not.'
+    first, second = (1, 17), (text.index("and soon"), text.index("and soon") + 8)
+    src, cue = (20, 32), (33, 37)
+    added = (text.index("added"), text.index("added") + 5)
+    gold = {"d": [Attribution(source=[src], cue=[cue], content=[first, second]),
+                  # a second statement sharing the minister as its source (brat lets two E lines share a T)
+                  Attribution(source=[src], cue=[added], content=[(added[1] + 1, len(text) - 1)])]}
+    pred = {"d": [Attribution(source=[src], cue=[cue], content=[first])]}
+    texts = {"d": text}
+    seg = score(pred, gold, texts)  # the default unit
+    assert seg["content"]["exact"] == {"precision": 1.0, "recall": 1 / 3, "f1": 0.5}
+    assert seg["source"]["exact"]["recall"] == 1.0  # one source token run, counted once
+    whole = score(pred, gold, texts, unit="statement")
+    assert whole["content"]["exact"]["f1"] == 0.0
+    assert whole["source"]["exact"]["recall"] == 0.5
+    with pytest.raises(NewsprobeError, match="unknown scoring unit"):
+        score(pred, gold, texts, unit="sentence")

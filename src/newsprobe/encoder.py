@@ -110,7 +110,12 @@ class Encoder:
 
         Heads that pool per sentence should use this rather than `encode`: nothing bigger than one batch is held.
         """
-        ids = self.tokenize(texts, max_len)
+        return self.run_ids(self.tokenize(texts, max_len), batch_size)
+
+    def run_ids(
+        self, ids: Sequence[Sequence[int]], batch_size: int = DEFAULT_BATCH
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """`encode_batches` for inputs already tokenized (with [CLS]/[SEP]): token taggers cut their own windows."""
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         for start in range(0, len(order), batch_size):
             chosen = order[start : start + batch_size]

@@ -6,13 +6,16 @@ attribution. The scores follow the CofeNet paper (COLING 2022) for PolNeAR: per 
 within each document and counts are pooled over documents (micro-averaged), with an exact and a
 token-overlap (partial credit) variant of precision, recall and F1.
 
-Conventions, chosen here because the paper leaves them open:
+Conventions:
 
-* A span is a list of `(start, end)` character fragments. Before comparing, fragments are sorted and
+* A role of an attribution is a list of `(start, end)` character fragments. Fragments are sorted and
   merged when they touch, overlap, or (document text known) are separated by whitespace only, so a
-  contiguous prediction covering `575 842;843 1076` matches it exactly. Exact match is equality of the
-  merged fragment sets; the hull is not used, because PolNeAR contents often skip the source and cue
-  in their middle ("..., he said, ...") and the hull would swallow them.
+  contiguous prediction covering `575 842;843 1076` matches it exactly.
+* What counts as one span (`unit`): by default each contiguous fragment, as in CofeNet, whose released
+  code reads PolNeAR as one BIO tag sequence and takes every B-to-last-I run as a span (so "X," he said,
+  "Y" has two content spans, and a token has one role). `unit="statement"` is stricter and ours: the
+  fragments of a role in one attribution are one span, exact only if all of them are; the hull is never
+  used, because PolNeAR contents often skip the source and cue in their middle.
 * Overlap is measured in tokens (`\\w+|[^\\w\\s]` over the document text); a token belongs to a span when
   any of its characters lies in a fragment. Without texts, characters stand in for tokens.
 """
@@ -22,7 +25,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -174,10 +177,10 @@ def _fragment(raw: str, text: str, where: str) -> Fragment:
 def attributions_from_spans(text: str, spans: Iterable[Any]) -> list[Attribution]:
     """Turn newsprobe `attribution` layer spans into `Attribution`s, so they can be scored like gold.
 
-    Each span of layer "attribution" is the content; its attrs `source` and `cue` ({start, end, text},
-    either may be absent or None) give the other roles. Spans of other layers are skipped. `spans` may
-    hold `newsprobe.model.Span` objects or their JSON dicts. Offsets are checked against `text`, since a
-    span over another version of the text would be scored as silently wrong.
+    Each span of layer "attribution" is the content (its pieces in `attrs.fragments` when its source and cue split
+    it); its attrs `source` and `cue` ({start, end, text}, either may be absent or None) give the other roles. Spans
+    of other layers are skipped. `spans` may hold `newsprobe.model.Span` objects or their JSON dicts. Offsets are
+    checked against `text`, since a span over another version of the text would be scored as silently wrong.
     """
     out: list[Attribution] = []
     for sp in spans:
@@ -185,7 +188,8 @@ def attributions_from_spans(text: str, spans: Iterable[Any]) -> list[Attribution
         if get("layer") != "attribution":
             continue
         attrs = get("attrs") or {}
-        att = Attribution(content=[_checked(get("start"), get("end"), text, "attribution span")])
+        pieces = attrs.get("fragments") or [(get("start"), get("end"))]
+        att = Attribution(content=[_checked(s, e, text, "attribution span") for s, e in pieces])
         for role in ("source", "cue"):
             part = attrs.get(role)
             if part:
@@ -204,10 +208,14 @@ def _checked(start: Any, end: Any, text: str, what: str) -> Fragment:
 # Scoring
 
 
+UNITS: tuple[str, ...] = ("segment", "statement")
+
+
 def score(
     pred: Mapping[str, list[Attribution]],
     gold: Mapping[str, list[Attribution]],
     texts: Mapping[str, str] | None = None,
+    unit: str = "segment",
 ) -> dict[str, dict[str, dict[str, float]]]:
     """Precision, recall and F1 (0..1) per role, exact and overlap, pooled over documents.
 
@@ -219,6 +227,11 @@ def score(
     * overlap: for a predicted span p, credit(p) = max over g in G of |tok(p) ∩ tok(g)| / |tok(p)|;
       precision = Σ credit(p) / |P|. Recall is symmetric: Σ over g of max over p of
       |tok(p) ∩ tok(g)| / |tok(g)|, divided by |G|. A gold span may credit several predictions.
+
+    `unit` says what one span is. "segment" (the default) is what CofeNet scores: its tagger reads PolNeAR as one
+    BIO sequence, so each contiguous run of a role is a span ("X," he said, "Y" has two content spans) and a token
+    has one role (a source shared by two attributions counts once). "statement" is stricter: a role's fragments in
+    one attribution make one span, right only if every fragment is.
 
     `texts` (doc id → text) gives the tokens and lets whitespace-separated fragments merge; without it,
     characters are the units. F1 = 2PR / (P + R). Every ratio with a zero denominator is 0.0.
@@ -236,10 +249,8 @@ def score(
         credit_p = credit_g = 0.0
         for doc_id in doc_ids:
             text = texts[doc_id] if texts is not None else None
-            p_spans = [_merge(getattr(a, role), text) for a in pred.get(doc_id, [])]
-            g_spans = [_merge(getattr(a, role), text) for a in gold.get(doc_id, [])]
-            p_spans = [s for s in p_spans if s]
-            g_spans = [s for s in g_spans if s]
+            p_spans = _spans([_merge(getattr(a, role), text) for a in pred.get(doc_id, [])], unit)
+            g_spans = _spans([_merge(getattr(a, role), text) for a in gold.get(doc_id, [])], unit)
             n_pred += len(p_spans)
             n_gold += len(g_spans)
             exact += sum((Counter(p_spans) & Counter(g_spans)).values())
@@ -253,6 +264,14 @@ def score(
             "overlap": _prf(credit_p, credit_g, n_pred, n_gold),
         }
     return result
+
+
+def _spans(merged: list[tuple[Fragment, ...]], unit: str) -> list[tuple[Fragment, ...]]:
+    if unit == "statement":
+        return [m for m in merged if m]
+    if unit != "segment":
+        raise NewsprobeError(f"unknown scoring unit {unit!r}: use one of {', '.join(UNITS)}")
+    return sorted({(frag,) for m in merged for frag in m})
 
 
 def _merge(fragments: list[Fragment], text: str | None) -> tuple[Fragment, ...]:
@@ -299,3 +318,19 @@ def _prf(hit_p: float, hit_g: float, n_pred: int, n_gold: int) -> dict[str, floa
     recall = hit_g / n_gold if n_gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"precision": precision, "recall": recall, "f1": f1}
+
+
+def evaluate_brat(
+    directory: str | Path, predict: Callable[[list[str]], list[list[Any]]], unit: str = "segment"
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Score `predict` on a folder in PolNeAR's layout: `predict(texts)` returns each text's `attribution` spans.
+
+    The texts are passed exactly as stored, since gold offsets refer to them (no cleaning, no re-encoding).
+    """
+    docs = read_brat_dir(directory)
+    if not docs:
+        raise NewsprobeError(f"{directory}: no annotated texts (text/*.txt with attributions/*.ann)")
+    names = sorted(docs)
+    spans = predict([docs[n].text for n in names])
+    pred = {n: attributions_from_spans(docs[n].text, s) for n, s in zip(names, spans, strict=True)}
+    return score(pred, {n: docs[n].attributions for n in names}, {n: docs[n].text for n in names}, unit)
