@@ -40,6 +40,9 @@ HOSTILE_LABEL = f'"><img src=x onerror="{PWN}">'
 RAW_PAYLOADS = ("<script>alert", "<img src=x onerror", "<b onmouseover", f"<script>{PWN}", 'href="javascript:')
 
 
+HAND_MADE_LAYERS = {"attribution", "technique"}
+
+
 def _span(text: str, needle: str, layer: str, label: str, **attrs: object) -> Span:
     start = text.index(needle)
     return Span(layer, start, start + len(needle), label, needle, dict(attrs))
@@ -58,6 +61,10 @@ def build_store(path: Path) -> dict[str, Article]:
                              url=rec["url"])
     hostile = analyse_text(HOSTILE_TEXT, **HOSTILE_META)
     assert "<script>alert(1)</script>" in hostile.text and hostile.title == HOSTILE_META["title"]
+    # The filters and outlet figures are checked against hand-made spans of the model layers, so that these tests
+    # pin the web code, not what the models happen to find in these texts.
+    for art in (example, synthetic, hostile):
+        art.spans = [s for s in art.spans if s.layer not in HAND_MADE_LAYERS]
     text = hostile.text
     hostile.spans += [
         _span(text, "a source said", "attribution", "anonymous", source="a source", cue="said",

@@ -295,13 +295,15 @@ def export_onnx(model: Classifier, path: Path) -> None:
     onnx.checker.check_model(str(path))
 
 
-def quantize_int8(src: Path, dst: Path, calibration: list[list[int]], batch: int = 32) -> None:
+def quantize_int8(src: Path, dst: Path, calibration: list[list[int]], batch: int = 32,
+                  keep_float: tuple[str, ...] = ()) -> None:
     """Static int8: weights per channel, activations with scales fixed from calibration sentences.
 
     Dynamic quantization (ORT's usual BERT recipe) is as fast here but picks each activation scale from the whole
     batch, so a sentence's score moved by up to 0.03 with the sentences batched beside it. Fixed scales make every
     sentence's score independent of its batch. Only matmuls with a weight are quantized (attention score products
-    stay float) and their outputs stay float (`MatMulIntegerToFloat`), which keeps the int8 scores close to fp32.
+    stay float, and any node named in `keep_float`) and their outputs stay float (`MatMulIntegerToFloat`), which keeps
+    the int8 scores close to fp32.
     """
     import onnx
     from onnxruntime.quantization import (
@@ -331,6 +333,9 @@ def quantize_int8(src: Path, dst: Path, calibration: list[list[int]], batch: int
         graph = onnx.load(str(pre)).graph
         weights = {init.name for init in graph.initializer}
         activation_only = [n.name for n in graph.node if n.op_type == "MatMul" and not weights & set(n.input)]
+        # Nodes whose name contains one of `keep_float` (e.g. "layer.5/") stay float: the last layers of a token tagger
+        # feed its decisions directly and lose most to quantization.
+        activation_only += [n.name for n in graph.node if any(k in n.name for k in keep_float)]
         quantize_static(
             str(pre), str(dst), Reader(), quant_format=QuantFormat.QDQ, op_types_to_quantize=["MatMul", "Gather"],
             nodes_to_exclude=activation_only, per_channel=True, activation_type=QuantType.QUInt8,

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
 from rich.text import Text
 
 from newsprobe.errors import NewsprobeError
@@ -143,6 +144,33 @@ def search(
         out.print(_snippet(hit.snippet), highlight=False)
 
 
+@app.command()
+def sources(
+    db: Path = DbOption,
+    outlet: str | None = typer.Option(None, help="Only this outlet."),
+    top: int = typer.Option(5, min=1, help="Most quoted sources listed per outlet."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f"),
+) -> None:
+    """Sourcing per outlet: statements, share from anonymous sources, most quoted sources."""
+    from newsprobe.profiles import sourcing_by_outlet
+
+    with _open_existing(db) as store:
+        rows = sourcing_by_outlet(store.connection, outlet=outlet, top=top)
+    if fmt is not Format.text:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2 if fmt is Format.json else None) + "\n")
+        return
+    if not rows:
+        out.print("no attributed statements in this store" + (f" for outlet {outlet!r}" if outlet else ""))
+        return
+    table = Table(title="Sources per outlet", title_justify="left")
+    for col in ("outlet", "articles", "statements", "anonymous", "most quoted"):
+        table.add_column(col, justify="right" if col in {"articles", "statements", "anonymous"} else "left")
+    for r in rows:
+        quoted = "; ".join(f"{s['source']} ({s['type']}, {s['statements']})" for s in r["top_sources"])
+        table.add_row(r["outlet"], str(r["articles"]), str(r["statements"]), f"{r['anonymous_share']:.0%}", quoted)
+    out.print(table)
+
+
 MARKS = ("\x02", "\x03")  # control characters never occur in clean text, unlike brackets
 
 
@@ -228,6 +256,21 @@ def eval_checkworthy(
     from newsprobe.checkworthy import evaluate_tsv
 
     sys.stdout.write(json.dumps(evaluate_tsv(tsv, threshold), indent=2) + "\n")
+
+
+@eval_app.command("attribution")
+def eval_attribution(
+    brat: Path = typer.Option(..., "--brat", help="Folder in PolNeAR's layout: text/*.txt and attributions/*.ann."),
+    unit: str = typer.Option("segment", help="What one span is: 'segment' (each contiguous run of a role, as "
+                             "CofeNet counts) or 'statement' (a role's pieces in one attribution together)."),
+) -> None:
+    """Precision, recall and F1 per role (source, cue, content), exact and token-overlap, as CofeNet reports them."""
+    from newsprobe.evaluation.attribution import UNITS, evaluate_brat
+    from newsprobe.pipeline import attribution_spans
+
+    if unit not in UNITS:
+        raise NewsprobeError(f"--unit must be one of {', '.join(UNITS)}, not {unit!r}")
+    sys.stdout.write(json.dumps(evaluate_brat(brat, attribution_spans, unit), indent=2) + "\n")
 
 
 def main() -> None:

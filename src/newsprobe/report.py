@@ -26,7 +26,7 @@ LABEL_STYLES = {
     "MONEY": "bright_yellow",
     "CARDINAL": "bright_yellow",
 }
-LAYER_STYLES = {"date": "underline bright_blue", "entity": "bold"}
+LAYER_STYLES = {"date": "underline bright_blue", "entity": "bold", "attribution": "italic"}
 HIDDEN_IN_TEXT = {"sentence"}  # sentences would colour everything
 
 
@@ -112,6 +112,31 @@ def _claim_table(spans: list[Span]) -> Table:
     return table
 
 
+def _attribution_table(spans: list[Span]) -> Table:
+    """Statements grouped by source (as resolved: "they" counts for the sources it stands for), biggest group first."""
+    from newsprobe.sourcing import source_name
+
+    groups: dict[str, list[Span]] = defaultdict(list)
+    for s in spans:
+        groups[(source_name(s.attrs) or "(no source found)").lower()].append(s)
+    table = Table(title="Who says what", title_justify="left")
+    for col in ("source", "type", "cue", "kind", "statement"):
+        table.add_column(col)
+    for members in sorted(groups.values(), key=len, reverse=True):
+        first = members[0].attrs
+        who = source_name(first) or "(no source found)"
+        kind = first.get("source_type", "")
+        if first.get("affiliation"):
+            kind += f", close to {first['affiliation']}"
+        for i, s in enumerate(members):
+            a = s.attrs
+            said = (a.get("source") or {}).get("text", "")
+            cue = " ".join(x for x in (said if said.lower() != who.lower() else "", (a.get("cue") or {}).get("text"),
+                                       (a.get("when") or {}).get("text")) if x)
+            table.add_row(who if i == 0 else "", kind if i == 0 else "", cue, a.get("kind", ""), s.text)
+    return table
+
+
 def _generic_table(layer: str, spans: list[Span]) -> Table:
     table = Table(title=f"Layer {layer}", title_justify="left")
     for col in ("text", "label", "details"):
@@ -141,6 +166,9 @@ def _summary(article: Article) -> Text:
         out.append(f" · entities: {labels or 'none'}")
     if "date" in s:
         out.append(f" · dates: {s['date']['count']}")
+    if "attribution" in s:
+        a = s["attribution"]
+        out.append(f" · statements: {a['count']} ({a['anonymous_share']:.0%} from anonymous sources)")
     if "claim" in s:
         out.append(f" · claims: {s['claim']['count']} ({s['claim']['numeric']} with numbers)")
     out.append(f" · removed lines: {len(article.removed)}")
@@ -164,6 +192,8 @@ def render(article: Article) -> Group:
             parts.append(_date_table(spans))
         elif layer == "claim":
             parts.append(_claim_table(spans))
+        elif layer == "attribution":
+            parts.append(_attribution_table(spans))
         elif layer not in HIDDEN_IN_TEXT:
             parts.append(_generic_table(layer, spans))
     parts.append(_removed_table(article) if article.removed else Text("Nothing removed.", style="dim"))

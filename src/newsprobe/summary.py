@@ -69,3 +69,32 @@ def _claims(spans: list[Span]) -> dict[str, Any]:
         out["attributed"] = len(linked)
         out["anonymous_share"] = round(anonymous / len(spans), 3)
     return out
+
+
+@summarizer("attribution")
+def _attribution(spans: list[Span]) -> dict[str, Any]:
+    """How the article is sourced: a reader's first test of it."""
+    from newsprobe.sourcing import source_name
+
+    by_type = Counter(s.attrs.get("source_type", "unresolved") for s in spans)
+    sources: Counter[str] = Counter()
+    types: dict[str, str] = {}
+    for s in spans:
+        name = source_name(s.attrs)
+        if name:
+            key = name.lower()
+            sources[key] += 1
+            types.setdefault(key, s.attrs.get("source_type", "unresolved"))
+            types.setdefault(f"{key}\0name", name)
+    named = [{"source": types[f"{k}\0name"], "type": types[k], "statements": c} for k, c in sources.most_common()
+             if types[k] in {"named_person", "named_org", "official", "media"}]
+    top = sources.most_common(1)
+    return {
+        "count": len(spans),
+        "anonymous": by_type.get("anonymous", 0),
+        "anonymous_share": round(by_type.get("anonymous", 0) / len(spans), 3) if spans else 0.0,
+        "by_type": dict(by_type),
+        "named_sources": named,
+        "most_quoted": {"source": types[f"{top[0][0]}\0name"], "type": types[top[0][0]], "statements": top[0][1]}
+        if top else None,
+    }

@@ -44,6 +44,7 @@ def layer_items(doc: Doc, layer: str) -> list[tuple[Span, dict[str, Any]]]:
     return list(zip(group, attrs, strict=True))
 
 from newsprobe.components import (  # noqa: F401,E402
+    attribution,
     claims,
     dates,
     entities,

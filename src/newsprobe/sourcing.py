@@ -1,0 +1,151 @@
+"""What kind of source a statement has, whom "they" or "the sources" refers to, and whom an unnamed source is close to.
+
+The tagger finds where the source is; these rules say what it is, because that is the question a fact-checker asks
+first ("local sources" and "sources close to the Operation Room" are both nobody on the record). They read the source
+span's words, the entity layer and the spaCy parse, and are kept apart from the component so they can be tested on
+hand-made sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+SOURCE_TYPES: tuple[str, ...] = ("named_person", "named_org", "official", "media", "anonymous", "unresolved")
+
+PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "him", "them"})
+# Head nouns of a source that names nobody: "sources", "a senior official", "observers", "people familiar with ...".
+ANONYMOUS_HEADS = frozenset("""
+source sources official officials observer observers witness witnesses resident residents activist activists insider
+insiders aide aides diplomat diplomats person people someone somebody analyst analysts expert experts member members
+figure figures informant informants correspondent correspondents reports report rumours rumors
+""".split())
+# Heads of a titled role or a state body speaking in office, without a person's name.
+OFFICIAL_HEADS = frozenset("""
+spokesman spokeswoman spokesperson spokespeople minister ministry governor mayor president premier commander command
+general police army military government authorities authority department administration embassy office council
+prosecutor prosecutors secretary ambassador chief head director leader leadership officer officers agency cabinet
+presidency kremlin pentagon parliament court judge headquarters staff forces
+""".split())
+MEDIA_WORDS = frozenset("""
+agency newspaper paper tv television channel radio broadcaster outlet outlets media magazine daily website reporter
+reporters journalist journalists correspondent news press wire times post herald tribune journal gazette guardian
+telegraph sana irna fars tass ria reuters afp ap bbc cnn xinhua
+""".split())
+# Official heads that speak for a body named in front of them ("army spokesman"); in "interior ministry" the words in
+# front are the body's own name, not an affiliation.
+SPEAKER_ROLES = frozenset("spokesman spokeswoman spokesperson commander officer officers ambassador envoy".split())
+# Words in front of an anonymous head that say nothing about whom the source belongs to.
+GENERIC_MODIFIERS = frozenset("""
+a an the some several many few two three four other another informed well-informed senior high-ranking top unnamed
+anonymous local knowledgeable reliable credible unidentified private relevant these those such more most
+""".split())
+# "sources close to X", "officials in X": X is the affiliation when it is a name.
+_AFFILIATION = re.compile(
+    r"^\s*,?\s*(?:close to|near to|linked to|affiliated with|loyal to|within|inside|in|from|at|with|of|for|on)\s+"
+    r"(?:the\s+)?(?P<name>[A-Z][\w'’.-]*(?:\s+(?:(?:of|for|the|and|al|el|de)\s+)*[A-Z][\w'’.-]*)*)"
+)
+_DEFINITE_ANAPHOR = re.compile(r"^(?:the|these|those|this|that)\s+(?:\w+\s+)?(?P<head>sources?|officials?)$", re.I)
+
+
+@dataclass
+class SourceInfo:
+    source_type: str
+    affiliation: str | None = None
+    anaphoric: bool = False  # "he", "they", "the sources": its referent is an earlier mention
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w'’-]+", text.lower())
+
+
+def head_word(span: Span) -> str:
+    """The source's head noun (the parse's root of the span), lower case; the last word when the parse disagrees."""
+    root = span.root
+    if root.pos_ in {"NOUN", "PROPN", "PRON"}:
+        return root.lower_
+    words = _words(span.text)
+    return words[-1] if words else ""
+
+
+def entities_in(doc: Doc, start: int, end: int) -> list[tuple[int, int, str]]:
+    if "entity" not in doc.spans:
+        return [(e.start_char, e.end_char, e.label_) for e in doc.ents if start <= e.start_char and e.end_char <= end]
+    return [(e.start_char, e.end_char, e.label_) for e in doc.spans["entity"]
+            if start <= e.start_char and e.end_char <= end]
+
+
+def affiliation_after(text: str, end: int, limit: int) -> tuple[str, int, int] | None:
+    """A named affiliation right after the anonymous head ("... close to the Operation Room for Conquest of Aleppo")."""
+    m = _AFFILIATION.match(text[end:limit])
+    if not m:
+        return None
+    name = re.sub(r"(?:\s+(?:of|for|the|and|al|el|de))+$", "", m["name"]).rstrip(".,;:")
+    start = end + m.start("name")
+    return name, start, start + len(name)
+
+
+def classify(doc: Doc, start: int, end: int, limit: int | None = None) -> SourceInfo:
+    """Source type and affiliation of the source at `[start, end)`; `limit` bounds the search for an affiliation
+    after it (the cue or content that follows)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    text = doc.text[start:end]
+    words = _words(text)
+    if span is None or not words:
+        return SourceInfo("unresolved")
+    head = head_word(span)
+    if len(words) == 1 and words[0] in PRONOUNS:
+        return SourceInfo("unresolved", anaphoric=True)
+    if _DEFINITE_ANAPHOR.match(text.strip()):
+        return SourceInfo("anonymous", anaphoric=True)
+    ents = entities_in(doc, start, end)
+    after = affiliation_after(doc.text, end, limit if limit is not None else min(len(doc.text), end + 120))
+    if head in ANONYMOUS_HEADS and not _has_named_person_before_head(span, ents):
+        return SourceInfo("anonymous", _affiliation(span, head, after, ents))
+    labels = {lab for _, _, lab in ents}
+    if "PERSON" in labels:
+        return SourceInfo("named_person")
+    if set(words) & MEDIA_WORDS:
+        return SourceInfo("media")
+    if head in OFFICIAL_HEADS:
+        return SourceInfo("official", _affiliation(span, head, after, ents, prefix=head in SPEAKER_ROLES))
+    if labels & {"ORG", "NORP", "GPE", "FAC"} or span.root.pos_ == "PROPN":
+        return SourceInfo("named_org")
+    return SourceInfo("unresolved")
+
+
+def _has_named_person_before_head(span: Span, ents: list[tuple[int, int, str]]) -> bool:
+    """"Kremlin spokesman Dmitry Peskov" names a person; "sources close to Abdullah al-Moheisini" does not."""
+    root_start = span.root.idx
+    return any(lab == "PERSON" and s <= root_start for s, _, lab in ents)
+
+
+def _affiliation(span: Span, head: str, after: tuple[str, int, int] | None,
+                 ents: list[tuple[int, int, str]], prefix: bool = True) -> str | None:
+    """The named group behind an unnamed source: after the head ("close to X", "in X"), else the words before it
+    ("opposition sources", "White House officials") without generic ones ("local", "senior")."""
+    inside = span.doc.text[span.root.idx + len(span.root.text) : span.end_char]
+    m = _AFFILIATION.match(inside)
+    if m:
+        return re.sub(r"(?:\s+(?:of|for|the|and|al|el|de))+$", "", m["name"]).rstrip(".,;:")
+    if after is not None:
+        return after[0]
+    if not prefix:
+        return None
+    before = [t for t in span if t.i < span.root.i]
+    while before and (before[0].lower_ in GENERIC_MODIFIERS or before[0].like_num or before[0].is_punct):
+        before = before[1:]
+    before = [t for t in before if t.lower_ not in GENERIC_MODIFIERS]
+    if not before:
+        return None
+    return span.doc.text[before[0].idx : before[-1].idx + len(before[-1].text)] or None
+
+
+def source_name(attrs: dict) -> str | None:
+    """The name a statement's source goes by in counts: the mention "they" resolves to, without a leading "the"."""
+    ref = attrs.get("source_resolved") or attrs.get("source")
+    if not ref or not ref.get("text"):
+        return None
+    return re.sub(r"^(?:the|a|an)\s+", "", " ".join(ref["text"].split()), flags=re.I)

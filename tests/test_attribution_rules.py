@@ -1,0 +1,256 @@
+"""The parts of the attribution layer that are rules, not the model: decoding tags into spans, linking spans into
+statements, source types, affiliation, "they"/"the sources", quote kinds, the summary and the per-outlet profile."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from newsprobe import attribution as att
+from newsprobe.components import layer_items
+from newsprobe.components.attribution import add_attributions, quote_kind
+from newsprobe.model import Article, Span
+from newsprobe.sourcing import classify
+from newsprobe.summary import summarize
+
+# ---------------------------------------------------------------------------------------------------------------
+# decode and group
+
+
+def _words(text: str) -> att.Words:
+    spans = [(m.start(), m.end()) for m in re.finditer(r"\w+|[^\w\s]", text)]
+    n = len(spans)
+    return att.Words([s for s, _ in spans], [e for _, e in spans], list(range(n)), list(range(n)), [(0, n)])
+
+
+def _probs(tags: list[str]) -> np.ndarray:
+    probs = np.full((len(tags), len(att.LABELS)), 0.01, dtype=np.float32)
+    for i, tag in enumerate(tags):
+        probs[i, att.LABELS.index(tag)] = 0.9
+    return probs
+
+
+def _tagged(text: str, tags: str) -> tuple[str, list[att.Segment]]:
+    """`tags` gives one tag per word, space-separated, with `-` for O."""
+    roles = {"s": "source", "c": "cue", "t": "content"}
+    labels = ["O" if t == "-" else f"{t[0]}-{roles[t[2]]}" for t in tags.split()]
+    words = _words(text)
+    assert len(words.starts) == len(labels), (len(words.starts), len(labels))
+    return text, att.decode(words, _probs(labels))
+
+
+def _texts(text: str, seg: att.Segment) -> list[str]:
+    return [text[s:e] for s, e in seg.fragments]
+
+
+def test_a_content_split_by_its_source_and_cue_stays_one_span_in_two_fragments():
+    text, segs = _tagged('" Prices will rise , " the minister said , " and soon . "',
+                         "- B-t I-t I-t - - B-s I-s B-c - - I-t I-t - -")
+    (content,) = [s for s in segs if s.role == "content"]
+    assert _texts(text, content) == ["Prices will rise", "and soon"]
+    (st,) = att.group(segs)
+    assert text[st.source.start : st.source.end] == "the minister"
+    assert text[st.cue.start : st.cue.end] == "said"
+
+
+def test_a_gap_without_other_roles_is_filled_and_a_b_tag_starts_a_new_span():
+    text, segs = _tagged("He said prices rise fast and wages fall .", "B-s B-c B-t I-t - I-t B-t I-t -")
+    contents = [s for s in segs if s.role == "content"]
+    assert [_texts(text, c) for c in contents] == [["prices rise fast and"], ["wages fall"]]
+
+
+def test_an_i_tag_far_from_its_role_opens_a_new_span():
+    words = " ".join(["w"] * (att.MAX_GAP_WORDS + 2))
+    text, segs = _tagged(f"a {words} b", "B-t " + "- " * (att.MAX_GAP_WORDS + 2) + "I-t")
+    assert len([s for s in segs if s.role == "content"]) == 2
+
+
+def test_no_span_runs_over_a_line_break():
+    text = "He said prices rise\n\nwages fall ."
+    words = _words(text)
+    words.line_starts = frozenset({4})  # "wages" opens a paragraph
+    segs = att.decode(words, _probs(["B-source", "B-cue", "B-content", "I-content", "I-content", "I-content", "O"]))
+    assert [[text[s:e] for s, e in seg.fragments] for seg in segs if seg.role == "content"] == [
+        ["prices rise"], ["wages fall"]]
+
+
+def test_viterbi_lets_neighbours_outvote_one_flipped_word():
+    labels = att.LABELS
+    probs = _probs(["B-content", "I-content", "I-content", "I-content", "I-content"])
+    probs[2] = 0.01
+    probs[2, labels.index("O")] = 0.5  # one word in the middle narrowly prefers O
+    probs[2, labels.index("I-content")] = 0.45
+    assert labels[int(probs[2].argmax())] == "O"
+    k = len(labels)
+    trans = np.full((k, k), np.log(0.01))
+    trans[labels.index("I-content"), labels.index("I-content")] = np.log(0.9)
+    trans[labels.index("B-content"), labels.index("I-content")] = np.log(0.9)
+    tags = att.viterbi(probs, trans, np.zeros(k))
+    assert [labels[t] for t in tags] == ["B-content"] + ["I-content"] * 4
+    probs[1, labels.index("B-content")] = 0.2
+    probs[1, labels.index("I-content")] = 0.6
+    bias = np.array([2.0 if x.startswith("B-") else 0.0 for x in labels])
+    assert labels[int(att.viterbi(probs, trans * 0, np.zeros(k))[1])] == "I-content"
+    assert labels[int(att.viterbi(probs, trans * 0, np.zeros(k), bias)[1])] == "B-content"  # likely-enough starts
+
+
+def test_group_links_each_content_to_its_nearest_cue_and_a_cue_without_source_borrows_one():
+    text, segs = _tagged("Officials said the bridge fell , adding that it was old .",
+                         "B-s B-c B-t I-t I-t - B-c B-t I-t I-t I-t -")
+    first, second = sorted(att.group(segs), key=lambda s: s.content.start)
+    assert text[first.cue.start : first.cue.end] == "said"
+    assert text[second.cue.start : second.cue.end] == "adding"
+    assert second.source is first.source  # "adding" has no source of its own: the officials are still speaking
+
+
+def test_prepare_cuts_windows_at_sentences_and_covers_every_piece():
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(att.MODEL_DIR / "tokenizer.json"))
+    sentence = "The spokesman of the provincial council said on Monday that the road would reopen soon. "
+    text = sentence * 60
+    words = att.prepare(text, tok)
+    assert words.windows[0][0] == 0 and words.windows[-1][1] == len(words.ids)
+    assert all(b - a <= att.MAX_PIECES for a, b in words.windows)
+    assert all(a == prev_b for (_, prev_b), (a, _) in zip(words.windows, words.windows[1:], strict=False))
+    enc = tok.encode(text, add_special_tokens=False)
+    starts = {enc.offsets[a][0] for a, _ in words.windows}
+    assert all(s % len(sentence) == 0 for s in starts)  # every window starts a sentence
+    assert [text[s:e] for s, e in zip(words.starts[:3], words.ends[:3], strict=True)] == ["The", "spokesman", "of"]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# source types and affiliation
+
+
+@pytest.mark.parametrize(
+    ("sentence", "source", "expected", "affiliation"),
+    [
+        ("Local sources said the road was closed.", "Local sources", "anonymous", None),
+        ("A senior official said the talks failed.", "A senior official", "anonymous", None),
+        ("White House officials said the talks failed.", "White House officials", "anonymous", "White House"),
+        ("Sources close to the Operation Room for Conquest of Aleppo said it would fall.", "Sources", "anonymous",
+         "Operation Room for Conquest of Aleppo"),
+        ("Kremlin spokesman Dmitry Peskov said the talks failed.", "Kremlin spokesman Dmitry Peskov",
+         "named_person", None),
+        ("Reuters reported that the talks failed.", "Reuters", "media", None),
+        ("The state news agency said the talks failed.", "The state news agency", "media", None),
+        ("The interior ministry said the talks failed.", "The interior ministry", "official", None),
+        ("An army spokesman said the talks failed.", "An army spokesman", "official", "army"),
+        ("Human Rights Watch said the talks failed.", "Human Rights Watch", "named_org", None),
+        ("They said the talks failed.", "They", "unresolved", None),
+    ],
+)
+def test_source_types(nlp, sentence, source, expected, affiliation):
+    doc = nlp(sentence)
+    start = sentence.index(source)
+    info = classify(doc, start, start + len(source))
+    assert info.source_type == expected
+    assert info.affiliation == affiliation
+
+
+@pytest.mark.parametrize(
+    ("text", "start_word", "end_word", "expected"),
+    [
+        ('He said: "We will win the war."', "We", "war.", "direct"),
+        ("He said that they would win the war.", "they", "war", "indirect"),
+        ('He said they would win "the final battle" soon.', "they", "soon", "mixed"),
+    ],
+)
+def test_quote_kind(text, start_word, end_word, expected):
+    start = text.index(start_word)
+    end = text.index(end_word) + len(end_word)
+    assert quote_kind(text, start, end) == expected
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the seed's statements, linked by hand: the rules must name every source anonymous and follow "they"
+
+
+SEED_SOURCES = re.compile(r"(local sources|the sources|they|Opposition sources|"
+                          r"sources close to the Operation Room for Conquest of Aleppo) (said|added|confirmed)")
+
+
+def _seed_statements(text: str) -> list[att.Statement]:
+    statements = []
+    for m in SEED_SOURCES.finditer(text):
+        para = text.rfind("\n", 0, m.start()) + 1
+        end = m.start() - 3 if m.start() - 3 > para + 5 else text.find("\n", m.end())
+        after = re.match(r" (?:on \w+ )?(?:that )?", text[m.end() :])
+        start = para if m.start() - 3 > para + 5 else m.end() + after.end()
+        statements.append(att.Statement(att.Segment("content", [[start, end]], [0], [0.9]),
+                                        att.Segment("source", [[m.start(1), m.end(1)]], [0], [0.8]),
+                                        att.Segment("cue", [[m.start(2), m.end(2)]], [0], [0.95])))
+    return statements
+
+
+def test_seed_sources_are_anonymous_and_they_resolve_to_the_last_unnamed_source(nlp, seed_path):
+    text = seed_path.read_text(encoding="utf-8")
+    doc = nlp(text)
+    add_attributions(doc, _seed_statements(text))
+    items = layer_items(doc, "attribution")
+    assert len(items) == 8
+    assert all(a["source_type"] == "anonymous" and sp.label_ == "anonymous" for sp, a in items)
+    by_source = [(a["source"]["text"], (a["source_resolved"] or {}).get("text"), a["affiliation"]) for _, a in items]
+    assert by_source[0] == ("local sources", None, None)
+    assert by_source[1] == ("the sources", "local sources", None)
+    assert by_source[2] == ("they", "local sources", None)
+    assert by_source[4] == ("Opposition sources", None, "Opposition")
+    operation = "Operation Room for Conquest of Aleppo"
+    assert by_source[5] == (f"sources close to the {operation}", None, operation)
+    assert by_source[6] == ("the sources", f"sources close to the {operation}", operation)
+    assert by_source[7] == ("they", f"sources close to the {operation}", operation)
+    whens = [(a["when"] or {}).get("text") for _, a in items]
+    assert whens[0] == "Monday" and whens[4] == "Sunday" and whens[1] is None
+    assert all(0.0 <= a["score"] <= 1.0 for _, a in items)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# summary and per-outlet profile
+
+
+def _statement(text: str, who: str, kind: str, resolved: str | None = None, start: int = 0) -> Span:
+    attrs = {"source": {"start": start, "end": start + len(who), "text": who}, "source_type": kind,
+             "source_resolved": {"start": 0, "end": len(resolved), "text": resolved} if resolved else None}
+    return Span("attribution", start, start + len(text), kind, text, attrs)
+
+
+def _article(outlet: str, statements: list[Span]) -> Article:
+    text = " ".join(s.text for s in statements) or "empty"
+    return Article(id=f"{outlet}-{len(statements)}-{statements[0].text if statements else ''}", text=text,
+                   outlet=outlet, spans=statements)
+
+
+def test_summary_counts_anonymous_share_named_sources_and_the_most_quoted():
+    art = _article("x", [
+        _statement("Prices rose.", "local sources", "anonymous"),
+        _statement("Prices fell.", "they", "anonymous", resolved="local sources"),
+        _statement("Prices held.", "Jane Roe", "named_person"),
+    ])
+    s = summarize(art, layers={"attribution"})["attribution"]
+    assert s["count"] == 3 and s["anonymous"] == 2 and s["anonymous_share"] == pytest.approx(0.667)
+    assert s["named_sources"] == [{"source": "Jane Roe", "type": "named_person", "statements": 1}]
+    assert s["most_quoted"] == {"source": "local sources", "type": "anonymous", "statements": 2}
+    assert summarize(_article("x", []), layers={"attribution"})["attribution"]["most_quoted"] is None
+
+
+def test_sources_per_outlet_from_a_store(tmp_path):
+    from newsprobe.profiles import sourcing_by_outlet
+    from newsprobe.store import Store
+
+    with Store(tmp_path / "s.db") as store:
+        store.add_many([
+            _article("A", [_statement("One.", "sources", "anonymous"), _statement("Two.", "they", "anonymous",
+                                                                                    resolved="sources")]),
+            _article("A", [_statement("Three.", "John Doe", "named_person")]),
+            _article("B", [_statement("Four.", "the ministry", "official")]),
+        ])
+        rows = sourcing_by_outlet(store.connection)
+        only_b = sourcing_by_outlet(store.connection, outlet="B")
+    a, b = rows
+    assert (a["outlet"], a["articles"], a["statements"], a["anonymous_share"]) == ("A", 2, 3, pytest.approx(0.667))
+    assert a["top_sources"][0] == {"source": "sources", "type": "anonymous", "statements": 2}
+    assert (b["outlet"], b["anonymous_share"], b["top_sources"][0]["source"]) == ("B", 0.0, "ministry")
+    assert only_b == [b]
