@@ -141,6 +141,12 @@ def test_prepare_cuts_windows_at_sentences_and_covers_every_piece():
         ("An army spokesman said the talks failed.", "An army spokesman", "official", "army"),
         ("Human Rights Watch said the talks failed.", "Human Rights Watch", "named_org", None),
         ("They said the talks failed.", "They", "unresolved", None),
+        # a headline: NER reads the title-case role noun as a PERSON
+        ("Rebel Commanders Accuse Jaish al-Fatah of Abandoning Front", "Rebel Commanders", "anonymous", "Rebel"),
+        ("Rebel commanders in Aleppo said the front had collapsed.", "Rebel commanders in Aleppo", "anonymous",
+         "Rebel"),  # a place after the head is where they are, not whom they belong to
+        ("Police officers said the road was closed.", "Police officers", "anonymous", "Police"),
+        ("Government forces said the road was closed.", "Government forces", "official", None),
     ],
 )
 def test_source_types(nlp, sentence, source, expected, affiliation):

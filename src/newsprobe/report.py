@@ -130,10 +130,12 @@ def _attribution_table(spans: list[Span]) -> Table:
             kind += f", close to {first['affiliation']}"
         for i, s in enumerate(members):
             a = s.attrs
-            said = (a.get("source") or {}).get("text", "")
-            cue = " ".join(x for x in (said if said.lower() != who.lower() else "", (a.get("cue") or {}).get("text"),
-                                       (a.get("when") or {}).get("text")) if x)
-            table.add_row(who if i == 0 else "", kind if i == 0 else "", cue, a.get("kind", ""), s.text)
+            own = source_name({"source": a.get("source")}) or ""
+            cue, when = a.get("cue") or {}, a.get("when") or {}
+            inside = bool(cue and when and cue["start"] <= when["start"] and when["end"] <= cue["end"])
+            said = " ".join(x for x in ((a.get("source") or {}).get("text") if own.lower() != who.lower() else "",
+                                        cue.get("text"), None if inside else when.get("text")) if x)
+            table.add_row(who if i == 0 else "", kind if i == 0 else "", said, a.get("kind", ""), s.text)
     return table
 
 

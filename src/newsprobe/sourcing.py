@@ -22,6 +22,9 @@ source sources official officials observer observers witness witnesses resident 
 insiders aide aides diplomat diplomats person people someone somebody analyst analysts expert experts member members
 figure figures informant informants correspondent correspondents reports report rumours rumors
 """.split())
+# Unnamed members of a side: "rebels", "fighters", "militants" (their plural role nouns count the same way:
+# "rebel commanders" said something, but nobody on the record did).
+GROUP_HEADS = frozenset("rebels fighters militants insurgents soldiers troops gunmen protesters locals".split())
 # Heads of a titled role or a state body speaking in office, without a person's name.
 OFFICIAL_HEADS = frozenset("""
 spokesman spokeswoman spokesperson spokespeople minister ministry governor mayor president premier commander command
@@ -42,7 +45,8 @@ GENERIC_MODIFIERS = frozenset("""
 a an the some several many few two three four other another informed well-informed senior high-ranking top unnamed
 anonymous local knowledgeable reliable credible unidentified private relevant these those such more most
 """.split())
-# "sources close to X", "officials in X": X is the affiliation when it is a name.
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# "sources close to X", "officials in X": X is the affiliation when it is a name (and not a place).
 _AFFILIATION = re.compile(
     r"^\s*,?\s*(?:close to|near to|linked to|affiliated with|loyal to|within|inside|in|from|at|with|of|for|on)\s+"
     r"(?:the\s+)?(?P<name>[A-Z][\w'’.-]*(?:\s+(?:(?:of|for|the|and|al|el|de)\s+)*[A-Z][\w'’.-]*)*)"
@@ -102,11 +106,13 @@ def classify(doc: Doc, start: int, end: int, limit: int | None = None) -> Source
         return SourceInfo("anonymous", anaphoric=True)
     ents = entities_in(doc, start, end)
     after = affiliation_after(doc.text, end, limit if limit is not None else min(len(doc.text), end + 120))
-    if head in ANONYMOUS_HEADS and not _has_named_person_before_head(span, ents):
+    # The head decides: "Clinton aides" and "sources close to Abdullah al-Moheisini" name no speaker, only whom
+    # the speaker is close to (a name before or after the head becomes the affiliation).
+    if head in ANONYMOUS_HEADS or head in GROUP_HEADS or (head.endswith("s") and head[:-1] in OFFICIAL_HEADS):
         return SourceInfo("anonymous", _affiliation(span, head, after, ents))
-    labels = {lab for _, _, lab in ents}
-    if "PERSON" in labels:
+    if _names_a_person(span, head, ents):
         return SourceInfo("named_person")
+    labels = {lab for _, _, lab in ents}
     if set(words) & MEDIA_WORDS:
         return SourceInfo("media")
     if head in OFFICIAL_HEADS:
@@ -116,22 +122,34 @@ def classify(doc: Doc, start: int, end: int, limit: int | None = None) -> Source
     return SourceInfo("unresolved")
 
 
-def _has_named_person_before_head(span: Span, ents: list[tuple[int, int, str]]) -> bool:
-    """"Kremlin spokesman Dmitry Peskov" names a person; "sources close to Abdullah al-Moheisini" does not."""
-    root_start = span.root.idx
-    return any(lab == "PERSON" and s <= root_start for s, _, lab in ents)
+def _names_a_person(span: Span, head: str, ents: list[tuple[int, int, str]]) -> bool:
+    """A PERSON entity names someone unless it is only the role noun in title case ("Rebel Commanders" in a headline,
+    which NER reads as a name): then the source is unnamed people, and plural ones are anonymous."""
+    root = span.root
+    for s, e, label in ents:
+        if label != "PERSON":
+            continue
+        if not s <= root.idx < e or not _is_role_noun(head):
+            return True
+    return False
+
+
+def _is_role_noun(word: str) -> bool:
+    singular = word[:-1] if word.endswith("s") else word
+    return word in ANONYMOUS_HEADS or word in OFFICIAL_HEADS or singular in OFFICIAL_HEADS or word in GROUP_HEADS
 
 
 def _affiliation(span: Span, head: str, after: tuple[str, int, int] | None,
                  ents: list[tuple[int, int, str]], prefix: bool = True) -> str | None:
     """The named group behind an unnamed source: after the head ("close to X", "in X"), else the words before it
     ("opposition sources", "White House officials") without generic ones ("local", "senior")."""
-    inside = span.doc.text[span.root.idx + len(span.root.text) : span.end_char]
-    m = _AFFILIATION.match(inside)
-    if m:
-        return re.sub(r"(?:\s+(?:of|for|the|and|al|el|de))+$", "", m["name"]).rstrip(".,;:")
-    if after is not None:
-        return after[0]
+    doc = span.doc
+    inside = affiliation_after(doc.text, span.root.idx + len(span.root.text), span.end_char)
+    places = {s for s, _, label in entities_in(doc, span.start_char, len(doc.text)) if label in PLACE_LABELS}
+    for found in (inside, after):
+        # "sources in Aleppo" say where the sources are, not whom they belong to
+        if found is not None and found[1] not in places:
+            return found[0]
     if not prefix:
         return None
     before = [t for t in span if t.i < span.root.i]
