@@ -295,7 +295,8 @@ def export_onnx(model: Classifier, path: Path) -> None:
     onnx.checker.check_model(str(path))
 
 
-def quantize_int8(src: Path, dst: Path, calibration: list[list[int]], batch: int = 32) -> None:
+def quantize_int8(src: Path, dst: Path, calibration: list[list[int]], batch: int = 32,
+                  keep_float: tuple[str, ...] = ()) -> None:
     """Static int8: weights per channel, activations with scales fixed from calibration sentences.
 
     Dynamic quantization (ORT's usual BERT recipe) is as fast here but picks each activation scale from the whole
@@ -331,6 +332,7 @@ def quantize_int8(src: Path, dst: Path, calibration: list[list[int]], batch: int
         graph = onnx.load(str(pre)).graph
         weights = {init.name for init in graph.initializer}
         activation_only = [n.name for n in graph.node if n.op_type == "MatMul" and not weights & set(n.input)]
+        activation_only += [n.name for n in graph.node if any(k in n.name for k in keep_float)]  # caller's choice
         quantize_static(
             str(pre), str(dst), Reader(), quant_format=QuantFormat.QDQ, op_types_to_quantize=["MatMul", "Gather"],
             nodes_to_exclude=activation_only, per_channel=True, activation_type=QuantType.QUInt8,
