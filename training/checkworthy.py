@@ -333,9 +333,7 @@ def quantize_int8(src: Path, dst: Path, calibration: list[list[int]], batch: int
         graph = onnx.load(str(pre)).graph
         weights = {init.name for init in graph.initializer}
         activation_only = [n.name for n in graph.node if n.op_type == "MatMul" and not weights & set(n.input)]
-        # Nodes whose name contains one of `keep_float` (e.g. "layer.5/") stay float: the last layers of a token tagger
-        # feed its decisions directly and lose most to quantization.
-        activation_only += [n.name for n in graph.node if any(k in n.name for k in keep_float)]
+        activation_only += [n.name for n in graph.node if any(k in n.name for k in keep_float)]  # caller's choice
         quantize_static(
             str(pre), str(dst), Reader(), quant_format=QuantFormat.QDQ, op_types_to_quantize=["MatMul", "Gather"],
             nodes_to_exclude=activation_only, per_channel=True, activation_type=QuantType.QUInt8,

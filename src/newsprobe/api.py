@@ -8,7 +8,7 @@ from pathlib import Path
 from newsprobe.errors import NewsprobeError
 from newsprobe.ingest import iter_documents
 from newsprobe.model import Article, Document, IngestError
-from newsprobe.pipeline import analyse
+from newsprobe.pipeline import analyse, load_nlp
 from newsprobe.prepare import prepare
 
 
@@ -33,9 +33,11 @@ def analyze(
     outlet: str | None = None,
     published: str | None = None,
     url: str | None = None,
+    technique_threshold: float | None = None,
 ) -> Article:
     """Analyse one article. A path is read as `newsprobe analyze` reads it (its first article);
-    anything else is the article's text. Metadata given here wins over what the file says."""
+    anything else is the article's text. Metadata given here wins over what the file says.
+    `technique_threshold` (0..1) overrides the technique layer's: lower finds more spans, higher fewer."""
     if _looks_like_path(text_or_path):
         doc = _first_document(text_or_path)
     else:
@@ -45,4 +47,5 @@ def analyze(
     art = prepare(doc)
     if isinstance(art, IngestError):
         raise NewsprobeError(str(art))
-    return next(analyse([art]))
+    nlp = load_nlp(technique_threshold=technique_threshold) if technique_threshold is not None else None
+    return next(analyse([art], nlp=nlp))

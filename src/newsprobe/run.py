@@ -16,7 +16,7 @@ from pathlib import Path
 from newsprobe.clean import LineStats
 from newsprobe.ingest import iter_documents
 from newsprobe.model import Article, Document, IngestError
-from newsprobe.pipeline import analyse
+from newsprobe.pipeline import analyse, load_nlp
 from newsprobe.prepare import outlet_from_url, prepare
 
 CHUNK = 256
@@ -60,20 +60,28 @@ def prepared(items: Iterable[Document | IngestError]) -> Iterator[Article | Inge
             yield item if isinstance(item, IngestError) else prepare(item, repeated.get(site_of(item), ()))
 
 
-def analysed(items: Iterable[Article | IngestError], batch_size: int = 64) -> Iterator[Article | IngestError]:
+def analysed(
+    items: Iterable[Article | IngestError], batch_size: int = 64, technique_threshold: float | None = None
+) -> Iterator[Article | IngestError]:
     """Analyse articles in batches while passing errors through in their place in the stream."""
+    nlp = load_nlp(technique_threshold=technique_threshold) if technique_threshold is not None else None
     for chunk in _chunks(items, batch_size):
         arts = [a for a in chunk if isinstance(a, Article)]
-        done = iter(analyse(arts, batch_size=batch_size))
+        done = iter(analyse(arts, batch_size=batch_size, nlp=nlp))
         for item in chunk:
             yield next(done) if isinstance(item, Article) else item
 
 
 def analyze_paths(
-    paths: Iterable[str | Path], max_bytes: int = 20_000_000, **defaults: str | None
+    paths: Iterable[str | Path],
+    max_bytes: int = 20_000_000,
+    technique_threshold: float | None = None,
+    **defaults: str | None,
 ) -> Iterator[Article | IngestError]:
-    """Analyse every article under `paths`; `defaults` (outlet=, published=, ...) fill missing metadata."""
-    return analysed(prepared(with_defaults(iter_documents(paths, max_bytes=max_bytes), **defaults)))
+    """Analyse every article under `paths`; `defaults` (outlet=, published=, ...) fill missing metadata;
+    `technique_threshold` overrides the technique layer's decision threshold."""
+    return analysed(prepared(with_defaults(iter_documents(paths, max_bytes=max_bytes), **defaults)),
+                    technique_threshold=technique_threshold)
 
 
 def ingest(

@@ -12,13 +12,18 @@ from typing import Any
 
 from newsprobe.model import Article, Span
 
-SUMMARIZERS: dict[str, Callable[[list[Span]], dict[str, Any]]] = {}
+SUMMARIZERS: dict[str, Callable[..., dict[str, Any]]] = {}
+_NEEDS_ARTICLE: set[str] = set()
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 
 
-def summarizer(layer: str):
-    def register(fn: Callable[[list[Span]], dict[str, Any]]):
+def summarizer(layer: str, needs_article: bool = False):
+    """Register `fn(spans)`, or `fn(spans, article)` with `needs_article` (for rates per word or per sentence)."""
+
+    def register(fn: Callable[..., dict[str, Any]]):
         SUMMARIZERS[layer] = fn
+        if needs_article:
+            _NEEDS_ARTICLE.add(layer)
         return fn
 
     return register
@@ -35,7 +40,7 @@ def summarize(article: Article, layers: Collection[str] | None = None) -> dict[s
         if layers is not None and layer not in layers:
             continue
         spans = article.layer(layer)
-        out[layer] = fn(spans)
+        out[layer] = fn(spans, article) if layer in _NEEDS_ARTICLE else fn(spans)
     return out
 
 
@@ -98,3 +103,25 @@ def _attribution(spans: list[Span]) -> dict[str, Any]:
         "most_quoted": {"source": types[f"{top[0][0]}\0name"], "type": types[top[0][0]], "statements": top[0][1]}
         if top else None,
     }
+@summarizer("technique", needs_article=True)
+def _techniques(spans: list[Span], article: Article) -> dict[str, Any]:
+    """Spans per technique, spans per 1,000 words, and the share of sentences holding any technique span."""
+    words = len(_WORD.findall(article.text))
+    sentences = article.layer("sentence") or _rough_sentences(article.text)
+    touched = sum(1 for sent in sentences if any(sp.start < sent.end and sp.end > sent.start for sp in spans))
+    by_technique = Counter(s.label for s in spans)
+    return {
+        "count": len(spans),
+        "by_technique": dict(by_technique.most_common()),
+        "per_1000_words": round(1000 * len(spans) / words, 2) if words else 0.0,
+        "sentence_share": round(touched / len(sentences), 3) if sentences else 0.0,
+    }
+
+
+def _rough_sentences(text: str) -> list[Span]:
+    """Sentences when no sentence layer ran: text between sentence-final punctuation or line breaks."""
+    out = []
+    for m in re.finditer(r"[^.!?\n]+(?:[.!?]+|$)", text):
+        if m.group().strip():
+            out.append(Span("sentence", m.start(), m.end(), "sentence", m.group()))
+    return out

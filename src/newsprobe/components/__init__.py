@@ -49,4 +49,5 @@ from newsprobe.components import (  # noqa: F401,E402
     dates,
     entities,
     sentences,  # noqa: E402,F401
+    techniques,
 )
