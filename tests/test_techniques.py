@@ -10,7 +10,7 @@ import pytest
 from newsprobe.evaluation.techniques import TECHNIQUES
 from newsprobe.model import Article, Span
 from newsprobe.summary import summarize
-from newsprobe.techniques import chunk_tokens, decode_si, find_techniques, span_features
+from newsprobe.techniques import LABEL_PRIOR, chunk_tokens, decode_si, find_techniques, span_features
 
 from .conftest import SHARED
 from .test_cli import run_cli
@@ -106,14 +106,28 @@ def _flagged(spans: list[tuple], text: str, phrase: str, technique: str) -> list
     return hits
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 4's seed check is not met: PTC train rarely puts 'terrorist(s)' inside a propaganda span (16 of 83 "
-    "occurrences, 3 as Name_Calling), and the shipped model gives those tokens SI probabilities of about 0.04-0.13 "
-    "in the seed article, far below its threshold; see the model card"))
 def test_seed_takfiri_terrorists_and_terrorist_groups_are_name_calling(seed_article):
     spans = [(s.label, s.start, s.end, s.attrs["score"]) for s in seed_article.layer("technique")]
     assert _flagged(spans, seed_article.text, "Takfiri terrorists", NAME_CALLING)
     assert _flagged(spans, seed_article.text, "terrorist groups", NAME_CALLING)
+    takfiri = next(s for s in seed_article.layer("technique") if s.text == "Takfiri terrorists")
+    assert takfiri.attrs["evidence"] == "label list" and 0.0 < takfiri.attrs["score"] <= LABEL_PRIOR
+
+
+def test_label_list_proposes_and_the_technique_head_decides():
+    from newsprobe.techniques import LABEL_TERMS, TechniqueModel
+
+    found = [m.group() for m in LABEL_TERMS.finditer(
+        "Takfiri terrorists, the terrorist groups, mercenaries and armed gangs; terrorism and terrorist attacks.")]
+    assert found == ["Takfiri terrorists", "terrorist groups", "mercenaries", "armed gangs"]
+    model = TechniqueModel.load()
+    enc = model.encode("The army said the Takfiri terrorists fled east after the battle.")
+    spans = model.label_spans(enc)
+    assert [(t, enc.text[s:e]) for t, s, e, _, _ in spans] == [(NAME_CALLING, "Takfiri terrorists")]
+    probs = model.classify(enc, [(s, e) for _, s, e, _, _ in spans])[0]
+    repetition = model.head.techniques.index("Repetition")
+    assert spans[0][3] == pytest.approx(LABEL_PRIOR * probs.max() / (1 - probs[repetition]))
+    assert model.spans(enc, labels=False) == [x for x in model.spans(enc) if x not in spans]
 
 
 def test_seed_technique_spans_are_well_formed(seed_article):

@@ -53,6 +53,10 @@ from checkworthy import (  # noqa: E402  (shared training helpers: one copy)
 from newsprobe import attribution as att  # noqa: E402
 from newsprobe.evaluation.attribution import UNITS, Attribution, read_brat_dir, score  # noqa: E402
 
+# The FFN input projections of the first four layers stay float: on dev, fully int8 lost 0.6 point of content
+# exact F1 against fp32, these four cost 6.7 MB and win it back (the last four instead, or the attention outputs,
+# did not).
+KEEP_FLOAT = tuple(f"layer.{i}/intermediate/dense" for i in range(4))
 INT8_MAX_DROP = 0.01  # ship int8 only if the mean exact F1 on dev falls by at most this
 TRAIN_ARGS = ("epochs", "lr", "batch", "warmup", "evals_per_epoch", "seed", "limit", "init_from")
 
@@ -77,6 +81,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--precision", choices=("auto", "bf16", "fp32"), default="auto")
     p.add_argument("--calibration", type=int, default=256, help="train windows that set the int8 scales")
     p.add_argument("--no-int8", action="store_true")
+    p.add_argument("--keep-float", nargs="*", default=list(KEEP_FLOAT),
+                   help="ONNX node-name parts left in float by the int8 quantizer")
     p.add_argument("--save-checkpoint", type=Path)
     p.add_argument("--init-from", type=Path, help="continue training from weights saved by --save-checkpoint")
     p.add_argument("--from-checkpoint", type=Path,
@@ -369,7 +375,7 @@ def main() -> None:
         calibration = list(train_data["inputs"])
         random.Random(args.seed).shuffle(calibration)
         quantize_int8(dirs["fp32"] / "encoder.onnx", dirs["int8"] / "encoder.onnx", calibration[: args.calibration],
-                      batch=16)
+                      batch=16, keep_float=tuple(args.keep_float))
         results = {k: evaluate_dir(d, dev_docs) for k, d in dirs.items()}
         for k, r in results.items():
             for unit in UNITS:
@@ -459,6 +465,7 @@ By statement (`--unit statement`, stricter: a content split by its source and cu
 
 {table(r['dev'][shipped]['statement'])}
 
+The int8 encoder keeps these nodes in float: {', '.join(r['args']['keep_float']) or 'none'}.
 Shipped: **{shipped}** (int8 ships when the mean exact F1 by segment falls by at most {INT8_MAX_DROP}). Decoding:
 Viterbi over the tagger's probabilities and tag transitions counted on train, weighted {r['args']['transition_weight']},
 with {r['args']['begin_bias']} added to the log probability of B- tags; both were chosen on dev with this checkpoint

@@ -32,15 +32,17 @@ class TechniqueTagger:
         self.threshold = None if threshold is None else float(threshold)
 
     def __call__(self, doc: Doc) -> Doc:
-        from newsprobe.techniques import find_techniques
+        from newsprobe.techniques import LABEL_PRIOR, LABEL_TERMS, NAME_CALLING, find_techniques
 
         items = []
         for technique, start, end, score, si_score, p in _with_p(find_techniques(doc.text, self.threshold)):
             span = doc.char_span(start, end, label=technique, alignment_mode="expand")
             if span is None:
                 continue
-            items.append((span, {"score": round(score, 4), "si_score": round(si_score, 4),
-                                 "technique_p": round(p, 4)}))
+            attrs = {"score": round(score, 4), "si_score": round(si_score, 4), "technique_p": round(p, 4)}
+            if technique == NAME_CALLING and si_score == LABEL_PRIOR and LABEL_TERMS.fullmatch(span.text):
+                attrs["evidence"] = "label list"  # proposed by LABEL_TERMS, kept by the technique head
+            items.append((span, attrs))
         write_layer(doc, "technique", items)
         return doc
 
