@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
+from newsprobe.doc_text import text_of
+
 SOURCE_TYPES: tuple[str, ...] = ("named_person", "named_org", "official", "media", "anonymous", "unresolved")
 
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "him", "them"})
@@ -95,7 +97,7 @@ def classify(doc: Doc, start: int, end: int, limit: int | None = None) -> Source
     """Source type and affiliation of the source at `[start, end)`; `limit` bounds the search for an affiliation
     after it (the cue or content that follows)."""
     span = doc.char_span(start, end, alignment_mode="expand")
-    text = doc.text[start:end]
+    text = text_of(doc)[start:end]
     words = _words(text)
     if span is None or not words:
         return SourceInfo("unresolved")
@@ -105,7 +107,7 @@ def classify(doc: Doc, start: int, end: int, limit: int | None = None) -> Source
     if _DEFINITE_ANAPHOR.match(text.strip()):
         return SourceInfo("anonymous", anaphoric=True)
     ents = entities_in(doc, start, end)
-    after = affiliation_after(doc.text, end, limit if limit is not None else min(len(doc.text), end + 120))
+    after = affiliation_after(text_of(doc), end, limit if limit is not None else min(len(text_of(doc)), end + 120))
     # The head decides: "Clinton aides" and "sources close to Abdullah al-Moheisini" name no speaker, only whom
     # the speaker is close to (a name before or after the head becomes the affiliation).
     if head in ANONYMOUS_HEADS or head in GROUP_HEADS or (head.endswith("s") and head[:-1] in OFFICIAL_HEADS):
@@ -144,8 +146,8 @@ def _affiliation(span: Span, head: str, after: tuple[str, int, int] | None,
     """The named group behind an unnamed source: after the head ("close to X", "in X"), else the words before it
     ("opposition sources", "White House officials") without generic ones ("local", "senior")."""
     doc = span.doc
-    inside = affiliation_after(doc.text, span.root.idx + len(span.root.text), span.end_char)
-    places = {s for s, _, label in entities_in(doc, span.start_char, len(doc.text)) if label in PLACE_LABELS}
+    inside = affiliation_after(text_of(doc), span.root.idx + len(span.root.text), span.end_char)
+    places = {s for s, _, label in entities_in(doc, span.start_char, len(text_of(doc))) if label in PLACE_LABELS}
     for found in (inside, after):
         # "sources in Aleppo" say where the sources are, not whom they belong to
         if found is not None and found[1] not in places:
@@ -158,7 +160,7 @@ def _affiliation(span: Span, head: str, after: tuple[str, int, int] | None,
     before = [t for t in before if t.lower_ not in GENERIC_MODIFIERS]
     if not before:
         return None
-    return span.doc.text[before[0].idx : before[-1].idx + len(before[-1].text)] or None
+    return text_of(span.doc)[before[0].idx : before[-1].idx + len(before[-1].text)] or None
 
 
 def source_name(attrs: dict) -> str | None:

@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span
 
 from newsprobe.attribution import Segment, Statement
 from newsprobe.components import layer_items, write_layer
+from newsprobe.doc_text import text_of
 from newsprobe.sourcing import classify
 
 OPENING_QUOTES = "\"“‘«„'"
@@ -55,7 +56,7 @@ class AttributionTagger:
 def _part(doc: Doc, seg: Segment | None) -> dict[str, Any] | None:
     if seg is None:
         return None
-    return {"start": seg.start, "end": seg.end, "text": doc.text[seg.start : seg.end]}
+    return {"start": seg.start, "end": seg.end, "text": text_of(doc)[seg.start : seg.end]}
 
 
 def quote_kind(text: str, start: int, end: int) -> str:
@@ -84,11 +85,11 @@ def add_attributions(doc: Doc, statements: list[Statement]) -> None:
         if span is None or not span.text.strip():
             continue
         attrs: dict[str, Any] = {"source": _part(doc, st.source), "cue": _part(doc, st.cue),
-                                 "kind": quote_kind(doc.text, st.content.start, st.content.end)}
+                                 "kind": quote_kind(text_of(doc), st.content.start, st.content.end)}
         if len(st.content.fragments) > 1:
             attrs["fragments"] = [list(f) for f in st.content.fragments]
         _describe_source(doc, st, attrs, previous)
-        attrs["when"] = _when(doc.text, st, dates)
+        attrs["when"] = _when(text_of(doc), st, dates)
         parts = [s.score for s in (st.content, st.cue, st.source) if s is not None]
         attrs["score"] = round(math.prod(parts) ** (1 / len(parts)), 4)
         items.append((Span(doc, span.start, span.end, label=attrs["source_type"]), attrs))
@@ -101,7 +102,7 @@ def _describe_source(doc: Doc, st: Statement, attrs: dict[str, Any], previous: l
     if st.source is None:
         return
     limit = min(x for x in (st.cue.start if st.cue and st.cue.start > st.source.end else None,
-                            st.content.start if st.content.start > st.source.end else None, len(doc.text))
+                            st.content.start if st.content.start > st.source.end else None, len(text_of(doc)))
                 if x is not None)
     info = classify(doc, st.source.start, st.source.end, limit)
     attrs.update(source_type=info.source_type, affiliation=info.affiliation)
