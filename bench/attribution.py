@@ -18,6 +18,7 @@ os.environ["NEWSPROBE_THREADS"] = "1"  # the target is per core; set before the 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from layer_timing import time_layer  # noqa: E402
 from report import write_section  # noqa: E402
 
 TARGET_MS = 150.0
@@ -30,28 +31,9 @@ def measure(n: int) -> dict:
     """Per-article latency of the layer on documents already parsed, after a warm-up that loads the model."""
     from newsprobe.attribution import MODEL_DIR
     from newsprobe.components.attribution import AttributionTagger
-    from newsprobe.pipeline import CORE, load_nlp
-    from newsprobe.synth import articles
 
-    nlp = load_nlp(CORE)
-    docs = list(nlp.pipe(a["text"] for a in articles(n, words=600, seed=1)))
-    tagger = AttributionTagger()
-    tagger(docs[0])
-    times = []
-    for _ in range(ROUNDS):
-        for doc in docs:
-            start = time.perf_counter()
-            tagger(doc)
-            times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return {
-        "articles": n,
-        "words": sum(len(d.text.split()) for d in docs) / n,
-        "statements": sum(len(d.spans["attribution"]) for d in docs) / n,
-        "median_ms": times[len(times) // 2],
-        "p90_ms": times[int(len(times) * 0.9)],
-        "model_mb": (MODEL_DIR / "encoder.onnx").stat().st_size / 2**20,
-    }
+    speed = time_layer(AttributionTagger(), "attribution", n, ROUNDS)
+    return speed | {"statements": speed["spans"], "model_mb": (MODEL_DIR / "encoder.onnx").stat().st_size / 2**20}
 
 
 def accuracy() -> dict | None:

@@ -17,6 +17,7 @@ os.environ["NEWSPROBE_THREADS"] = "1"  # the target is per core; set before the 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from layer_timing import time_layer  # noqa: E402
 from report import write_section  # noqa: E402
 
 TARGET_MS = 100.0
@@ -32,28 +33,9 @@ def measure(n: int) -> dict:
     parsing, writing the spans) on documents already parsed, after a warm-up that loads the model."""
     from newsprobe.checkworthy import MODEL_DIR
     from newsprobe.components.claims import ClaimTagger
-    from newsprobe.pipeline import CORE, load_nlp
-    from newsprobe.synth import articles
 
-    nlp = load_nlp(CORE)
-    docs = list(nlp.pipe(a["text"] for a in articles(n, words=600, seed=1)))
-    tagger = ClaimTagger()
-    tagger(docs[0])
-    times = []
-    for _ in range(ROUNDS):
-        for doc in docs:
-            start = time.perf_counter()
-            tagger(doc)
-            times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return {
-        "articles": n,
-        "words": sum(len(d.text.split()) for d in docs) / n,
-        "sentences": sum(len(d.spans["sentence"]) for d in docs) / n,
-        "median_ms": times[len(times) // 2],
-        "p90_ms": times[int(len(times) * 0.9)],
-        "model_mb": (MODEL_DIR / "encoder.onnx").stat().st_size / 2**20,
-    }
+    speed = time_layer(ClaimTagger(), "claim", n, ROUNDS)
+    return speed | {"model_mb": (MODEL_DIR / "encoder.onnx").stat().st_size / 2**20}
 
 
 def accuracy() -> dict | None:

@@ -17,6 +17,7 @@ os.environ["NEWSPROBE_THREADS"] = "1"  # the target is per core; set before the 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from layer_timing import time_layer  # noqa: E402
 from report import write_section  # noqa: E402
 
 TARGET_MS = 150.0
@@ -30,31 +31,11 @@ def measure(n: int) -> dict:
     """Per-article latency of the whole technique layer (tokenize, encoder chunks, SI decoding, TC head, writing
     the spans) on documents already parsed, after a warm-up that loads the model."""
     from newsprobe.components.techniques import TechniqueTagger
-    from newsprobe.pipeline import CORE, load_nlp
-    from newsprobe.synth import articles
     from newsprobe.techniques import MODEL_DIR
 
-    nlp = load_nlp(CORE)
-    docs = list(nlp.pipe(a["text"] for a in articles(n, words=600, seed=1)))
-    tagger = TechniqueTagger()
-    tagger(docs[0])
-    times = []
-    for _ in range(ROUNDS):
-        for doc in docs:
-            start = time.perf_counter()
-            tagger(doc)
-            times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return {
-        "load": os.getloadavg()[0],
-        "articles": n,
-        "words": sum(len(d.text.split()) for d in docs) / n,
-        "spans": sum(len(d.spans["technique"]) for d in docs) / n,
-        "median_ms": times[len(times) // 2],
-        "p90_ms": times[int(len(times) * 0.9)],
-        "model_mb": (MODEL_DIR / "encoder.onnx").stat().st_size / 2**20,
-        "head_kb": (MODEL_DIR / "head.json").stat().st_size / 2**10,
-    }
+    speed = time_layer(TechniqueTagger(), "technique", n, ROUNDS)
+    return speed | {"load": os.getloadavg()[0], "model_mb": (MODEL_DIR / "encoder.onnx").stat().st_size / 2**20,
+                    "head_kb": (MODEL_DIR / "head.json").stat().st_size / 2**10}
 
 
 def accuracy() -> dict | None:
