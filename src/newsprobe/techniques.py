@@ -213,21 +213,9 @@ def encode_states(encoder: Encoder, ids: Sequence[int], chunks: Sequence[tuple[i
     """Encoder states `[n_tokens, H]` of an article's chunks, each chunk run as `[CLS] piece... [SEP]`."""
     cls_id, sep_id = encoder.tokenizer.token_to_id("[CLS]"), encoder.tokenizer.token_to_id("[SEP]")
     states = np.zeros((len(ids), encoder.hidden_size), dtype=np.float32)
-    order = sorted(range(len(chunks)), key=lambda c: chunks[c][1] - chunks[c][0])
-    for k in range(0, len(order), CHUNK_BATCH):
-        chosen = order[k : k + CHUNK_BATCH]
-        width = max(chunks[c][1] - chunks[c][0] for c in chosen) + 2
-        input_ids = np.zeros((len(chosen), width), dtype=np.int64)
-        mask = np.zeros((len(chosen), width), dtype=np.int64)
-        for row, c in enumerate(chosen):
-            a, b = chunks[c]
-            input_ids[row, : b - a + 2] = [cls_id, *ids[a:b], sep_id]
-            mask[row, : b - a + 2] = 1
-        feeds = {"input_ids": input_ids, "attention_mask": mask}
-        if "token_type_ids" in encoder.input_names:
-            feeds["token_type_ids"] = np.zeros_like(input_ids)
-        hidden = encoder.session.run(["last_hidden_state"], feeds)[0]
-        for row, c in enumerate(chosen):
+    inputs = [[cls_id, *ids[a:b], sep_id] for a, b in chunks]
+    for idx, hidden, _ in encoder.run_ids(inputs, CHUNK_BATCH):
+        for row, c in enumerate(idx.tolist()):
             a, b = chunks[c]
             states[a:b] = hidden[row, 1 : b - a + 1]
     return states
