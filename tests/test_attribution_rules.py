@@ -67,6 +67,16 @@ def test_an_i_tag_far_from_its_role_opens_a_new_span():
     assert len([s for s in segs if s.role == "content"]) == 2
 
 
+def test_a_participle_before_the_source_is_part_of_it_not_the_cue():
+    text = "Informed sources said the road was closed ."
+    words = _words(text)
+    words.text = text
+    tags = ["B-cue", "B-source", "B-cue", "B-content", "I-content", "I-content", "I-content", "O"]
+    (st,) = att.statements(words, _probs(tags))
+    assert text[st.source.start : st.source.end] == "Informed sources"
+    assert text[st.cue.start : st.cue.end] == "said"
+
+
 def test_no_span_runs_over_a_line_break():
     text = "He said prices rise\n\nwages fall ."
     words = _words(text)
@@ -240,6 +250,21 @@ def test_summary_counts_anonymous_share_named_sources_and_the_most_quoted():
     assert s["named_sources"] == [{"source": "Jane Roe", "type": "named_person", "statements": 1}]
     assert s["most_quoted"] == {"source": "local sources", "type": "anonymous", "statements": 2}
     assert summarize(_article("x", []), layers={"attribution"})["attribution"]["most_quoted"] is None
+
+
+def test_statements_grouped_by_resolved_source_biggest_first():
+    from newsprobe.sourcing import group_by_source
+
+    they = _statement("Prices fell.", "they", "anonymous", resolved="local sources", start=20)
+    they.attrs["cue"] = {"start": 25, "end": 30, "text": "added"}
+    groups = group_by_source([
+        _statement("Prices held.", "Jane Roe", "named_person"),
+        _statement("Prices rose.", "local sources", "anonymous"),
+        they,
+    ])
+    assert [(g["source"], g["type"], len(g["statements"])) for g in groups] == [
+        ("local sources", "anonymous", 2), ("Jane Roe", "named_person", 1)]
+    assert [st["said"] for st in groups[0]["statements"]] == ["", "they added"]
 
 
 def test_sources_per_outlet_from_a_store(tmp_path):

@@ -192,6 +192,7 @@ def test_article_page(client: TestClient, arts) -> None:
     assert "<details class=\"removed\">" in html and art.removed[0].text in html
     assert f'href="/api/articles/{art.id}"' in html
     assert 'href="https://agency.example/a/1"' in html
+    assert 'id="who-says-what"' not in html  # no attribution spans in this fixture article
     # The text survives the markup exactly: strip the tags and unescape, and it is the clean text.
     text = re.search(r'<div class="text" id="article-text">(.*?)</div>', html, re.S).group(1)
     import html as html_lib
@@ -435,6 +436,8 @@ def test_hostile_article_page_is_inert(client: TestClient, arts) -> None:
     assert "&lt;img src=x onerror=alert(1)&gt;" in html  # the title, as text
     assert '<span class="url-text">javascript:alert(1)</span>' in html  # shown, not linked
     assert 'data-layer="technique"' in html and 'data-layer="attribution"' in html
+    panel = re.search(r'<section class="panel" id="who-says-what">(.*?)</section>', html, re.S).group(1)
+    assert "Officials in Aleppo" in panel and "official" in panel and panel.count("<li>") == 2
     assert "lab-img-src-x-onerror-window-pwned-1" in html  # label reduced to a class-safe slug
     data = json.loads(re.search(r'id="spans-data">(.*?)</script>', html, re.S).group(1))
     assert any(s["label"] == HOSTILE_LABEL for s in data["spans"])

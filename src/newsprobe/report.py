@@ -113,29 +113,15 @@ def _claim_table(spans: list[Span]) -> Table:
 
 
 def _attribution_table(spans: list[Span]) -> Table:
-    """Statements grouped by source (as resolved: "they" counts for the sources it stands for), biggest group first."""
-    from newsprobe.sourcing import source_name
+    from newsprobe.sourcing import group_by_source
 
-    groups: dict[str, list[Span]] = defaultdict(list)
-    for s in spans:
-        groups[(source_name(s.attrs) or "(no source found)").lower()].append(s)
     table = Table(title="Who says what", title_justify="left")
     for col in ("source", "type", "cue", "kind", "statement"):
         table.add_column(col)
-    for members in sorted(groups.values(), key=len, reverse=True):
-        first = members[0].attrs
-        who = source_name(first) or "(no source found)"
-        kind = first.get("source_type", "")
-        if first.get("affiliation"):
-            kind += f", close to {first['affiliation']}"
-        for i, s in enumerate(members):
-            a = s.attrs
-            own = source_name({"source": a.get("source")}) or ""
-            cue, when = a.get("cue") or {}, a.get("when") or {}
-            inside = bool(cue and when and cue["start"] <= when["start"] and when["end"] <= cue["end"])
-            said = " ".join(x for x in ((a.get("source") or {}).get("text") if own.lower() != who.lower() else "",
-                                        cue.get("text"), None if inside else when.get("text")) if x)
-            table.add_row(who if i == 0 else "", kind if i == 0 else "", said, a.get("kind", ""), s.text)
+    for group in group_by_source(spans):
+        kind = group["type"] + (f", close to {group['affiliation']}" if group["affiliation"] else "")
+        for i, st in enumerate(group["statements"]):
+            table.add_row(group["source"] if i == 0 else "", kind if i == 0 else "", st["said"], st["kind"], st["text"])
     return table
 
 

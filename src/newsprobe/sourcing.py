@@ -166,6 +166,40 @@ def _affiliation(span: Span, head: str, after: tuple[str, int, int] | None,
 def source_name(attrs: dict) -> str | None:
     """The name a statement's source goes by in counts: the mention "they" resolves to, without a leading "the"."""
     ref = attrs.get("source_resolved") or attrs.get("source")
-    if not ref or not ref.get("text"):
+    text = ref.get("text") if isinstance(ref, dict) else ref  # a plain string from hand-made or older data
+    if not isinstance(text, str) or not text.strip():
         return None
-    return re.sub(r"^(?:the|a|an)\s+", "", " ".join(ref["text"].split()), flags=re.I)
+    return re.sub(r"^(?:the|a|an)\s+", "", " ".join(text.split()), flags=re.I)
+
+
+def group_by_source(spans: list) -> list[dict]:
+    """Statements grouped by source as resolved ("they" counts for the sources it stands for), biggest group first:
+    `{source, type, affiliation, statements: [{said, kind, text, start, end}]}`, where `said` is the wording of
+    this statement's attribution ("they added Monday"). The text report and the web page both show this."""
+    groups: dict[str, list] = {}
+    for sp in spans:
+        groups.setdefault((source_name(sp.attrs) or "(no source found)").lower(), []).append(sp)
+    out = []
+    for members in sorted(groups.values(), key=len, reverse=True):
+        first = members[0].attrs
+        who = source_name(first) or "(no source found)"
+        rows = []
+        for sp in members:
+            a = sp.attrs
+            own = source_name({"source": a.get("source")}) or ""
+            cue, when = _part(a.get("cue")), _part(a.get("when"))
+            inside = bool(cue.get("start") is not None and when.get("start") is not None
+                          and cue["start"] <= when["start"] and when["end"] <= cue["end"])
+            mention = _part(a.get("source")).get("text") if own.lower() != who.lower() else None
+            said = " ".join(x for x in (mention, cue.get("text"), None if inside else when.get("text")) if x)
+            rows.append({"said": said, "kind": a.get("kind", ""), "text": sp.text, "start": sp.start, "end": sp.end})
+        out.append({"source": who, "type": first.get("source_type", "unresolved"),
+                    "affiliation": first.get("affiliation"), "statements": rows})
+    return out
+
+
+def _part(value: object) -> dict:
+    """A {start, end, text} attr as a dict; a bare string (hand-made or older data) becomes its text."""
+    if isinstance(value, dict):
+        return value
+    return {"text": value} if isinstance(value, str) else {}

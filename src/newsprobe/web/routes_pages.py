@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from newsprobe.errors import NewsprobeError
 from newsprobe.model import Article
+from newsprobe.sourcing import group_by_source
 from newsprobe.web import analysis
 from newsprobe.web.app import ID_PATTERN, open_store, render
 from newsprobe.web.queries import MARKS, Filters, search
@@ -128,6 +129,7 @@ def article_context(article: Article, stored: bool) -> dict[str, Any]:
         "data_json": safe_json({"spans": span_data(article.spans), "layers": [i.name for i in infos]}),
         "url_link": safe_url(article.url),
         "summary": summary,
+        "sources": group_by_source(article.layer("attribution")),
         "words": article.summary.get("words"),
         "stored": stored,
         "json_url": f"/api/articles/{article.id}" if stored and _ID.match(article.id) else None,
