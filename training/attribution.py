@@ -38,12 +38,14 @@ sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from checkworthy import (  # noqa: E402  (shared training helpers: one copy)
+    adamw_with_warmup,
     base_model_path,
     collate,
     cpu_name,
     export_onnx,
     length_batches,
     log,
+    optimizer_step,
     quantize_int8,
     seed_everything,
     use_bf16,
@@ -229,19 +231,10 @@ def train(args: argparse.Namespace, train_data: dict, dev_data: dict, dev_docs: 
         model.load_state_dict(torch.load(args.init_from, map_location="cpu", weights_only=False)["state"])
         log(f"starting from the weights in {args.init_from}")
     model = model.to(device)
-    no_decay = ("bias", "LayerNorm.weight", "layer_norm", "norm.weight")
-    groups = [
-        {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)], "weight_decay": 0.01},
-        {"params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)], "weight_decay": 0.0},
-    ]
-    optimizer = torch.optim.AdamW(groups, lr=args.lr)
     inputs, targets = train_data["inputs"], train_data["targets"]
     rng = random.Random(args.seed)
     total = math.ceil(len(inputs) / args.batch) * args.epochs
-    warmup = max(1, int(total * args.warmup))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup)))
-    )
+    optimizer, scheduler = adamw_with_warmup(model, args.lr, total, args.warmup)
     loss_fn = torch.nn.CrossEntropyLoss(ignore_index=-100)
     history, best_state, best = [], None, {"mean_exact_f1": -1.0}
     start, step = time.time(), 0
@@ -258,11 +251,7 @@ def train(args: argparse.Namespace, train_data: dict, dev_data: dict, dev_docs: 
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
                 logits = model(ids, mask)
             loss = loss_fn(logits.float().reshape(-1, len(att.LABELS)), gold.to(device).reshape(-1))
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad(set_to_none=True)
+            optimizer_step(model, loss, optimizer, scheduler)
             step += 1
             running += loss.item()
             if k % 25 == 0:

@@ -195,6 +195,31 @@ def use_bf16(precision: str, device: torch.device) -> bool:
     return " amx_bf16" in flags or " avx512_bf16" in flags
 
 
+def adamw_with_warmup(model: torch.nn.Module, lr: float, total: int, warmup: float):
+    """AdamW (no weight decay on biases and norms) with a linear warm-up over `warmup` of `total` steps, then a
+    linear decay to zero: the schedule every newsprobe model is fine-tuned with."""
+    no_decay = ("bias", "LayerNorm.weight", "layer_norm", "norm.weight")
+    groups = [
+        {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)], "weight_decay": 0.01},
+        {"params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)], "weight_decay": 0.0},
+    ]
+    optimizer = torch.optim.AdamW(groups, lr=lr)
+    steps = max(1, int(total * warmup))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / steps, max(0.0, (total - s) / max(1, total - steps)))
+    )
+    return optimizer, scheduler
+
+
+def optimizer_step(model: torch.nn.Module, loss: torch.Tensor, optimizer, scheduler) -> None:
+    """Backward, clip the gradient norm at 1, step the optimizer and the schedule, clear the gradients."""
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optimizer.step()
+    scheduler.step()
+    optimizer.zero_grad(set_to_none=True)
+
+
 def train(args: argparse.Namespace, data: dict, device: torch.device) -> tuple[Classifier, dict]:
     from tokenizers import Tokenizer
     from transformers import AutoModel
@@ -218,19 +243,10 @@ def train(args: argparse.Namespace, data: dict, device: torch.device) -> tuple[C
     encoder = AutoModel.from_pretrained(str(base), attn_implementation="eager")
     model = Classifier(encoder).to(device)
     model.train()
-    no_decay = ("bias", "LayerNorm.weight", "layer_norm", "norm.weight")
-    groups = [
-        {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)], "weight_decay": 0.01},
-        {"params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)], "weight_decay": 0.0},
-    ]
-    optimizer = torch.optim.AdamW(groups, lr=args.lr)
     rng = random.Random(args.seed)
     steps_per_epoch = math.ceil(len(train_ids) / args.batch)
     total = steps_per_epoch * args.epochs
-    warmup = max(1, int(total * args.warmup))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup)))
-    )
+    optimizer, scheduler = adamw_with_warmup(model, args.lr, total, args.warmup)
     loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(pos_weight, device=device))
     history, best_state, best = [], None, {"f1": -1.0}
     start, step = time.time(), 0
@@ -243,11 +259,7 @@ def train(args: argparse.Namespace, data: dict, device: torch.device) -> tuple[C
             input_ids, mask = collate(train_ids, chosen, device)
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
                 loss = loss_fn(model(input_ids, mask).float(), labels[chosen].to(device))
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad(set_to_none=True)
+            optimizer_step(model, loss, optimizer, scheduler)
             step += 1
             running += loss.item()
             if k % 50 == 0:
