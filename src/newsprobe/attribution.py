@@ -12,7 +12,6 @@ the tag of its first piece.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from newsprobe.encoder import read_head_spec
 from newsprobe.errors import NewsprobeError
 
 MODEL_DIR = Path(__file__).parent / "models" / "attribution"
@@ -329,8 +329,8 @@ class Head:
 @lru_cache(maxsize=2)
 def load_head(model_dir: Path = MODEL_DIR) -> Head:
     path = model_dir / "head.json"
+    spec = read_head_spec(model_dir)
     try:
-        spec = json.loads(path.read_text(encoding="utf-8"))
         decoding = None
         if "transitions" in spec:
             decoding = Decoding(np.asarray(spec["transitions"], dtype=np.float32),
@@ -339,7 +339,7 @@ def load_head(model_dir: Path = MODEL_DIR) -> Head:
         head = Head(np.ascontiguousarray(np.asarray(spec["weight"], dtype=np.float32).T),
                     np.asarray(spec["bias"], dtype=np.float32),
                     tuple(spec["labels"]), decoding)
-    except (OSError, ValueError, KeyError) as exc:
+    except (ValueError, KeyError, TypeError) as exc:
         raise NewsprobeError(f"cannot load the attribution head {path}: {exc}") from exc
     if head.labels != LABELS:
         raise NewsprobeError(f"{path}: labels {head.labels} differ from this version's {LABELS}")

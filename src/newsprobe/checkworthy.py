@@ -7,7 +7,6 @@ head in numpy, so a later step can share one encoder pass across several heads, 
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Sequence
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from newsprobe.encoder import Encoder, mean_pool
+from newsprobe.encoder import Encoder, mean_pool, read_head_spec
 from newsprobe.errors import NewsprobeError
 
 MODEL_DIR = Path(__file__).resolve().parent / "models" / "checkworthy"
@@ -49,12 +48,7 @@ class Head:
 def load_head(model_dir: str | Path = MODEL_DIR) -> Head:
     """The head of the model in `model_dir`, read once."""
     path = Path(model_dir) / "head.json"
-    if not path.is_file():
-        raise NewsprobeError(f"model file not found: {path}")
-    try:
-        spec = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise NewsprobeError(f"{path}: unreadable head ({exc})") from None
+    spec = read_head_spec(model_dir)
     return Head(spec, path)
 
 

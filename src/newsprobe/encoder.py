@@ -10,6 +10,7 @@ A model folder holds `encoder.onnx` (inputs `input_ids`, `attention_mask` and, w
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections.abc import Iterator, Sequence
@@ -154,3 +155,14 @@ def mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Average of the real tokens' hidden states `[B,H]`; padding is left out, so batching does not change it."""
     weights = mask.astype(hidden.dtype)[..., None]
     return (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+
+
+def read_head_spec(model_dir: str | Path) -> dict:
+    """The `head.json` of a model folder as a dict; a missing or broken file is an error naming it."""
+    path = Path(model_dir) / "head.json"
+    if not path.is_file():
+        raise NewsprobeError(f"model file not found: {path}")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise NewsprobeError(f"{path}: unreadable head ({exc})") from None

@@ -111,14 +111,14 @@ def classify(doc: Doc, start: int, end: int, limit: int | None = None) -> Source
     # The head decides: "Clinton aides" and "sources close to Abdullah al-Moheisini" name no speaker, only whom
     # the speaker is close to (a name before or after the head becomes the affiliation).
     if head in ANONYMOUS_HEADS or head in GROUP_HEADS or (head.endswith("s") and head[:-1] in OFFICIAL_HEADS):
-        return SourceInfo("anonymous", _affiliation(span, head, after, ents))
+        return SourceInfo("anonymous", _affiliation(span, after))
     if _names_a_person(span, head, ents):
         return SourceInfo("named_person")
     labels = {lab for _, _, lab in ents}
     if set(words) & MEDIA_WORDS:
         return SourceInfo("media")
     if head in OFFICIAL_HEADS:
-        return SourceInfo("official", _affiliation(span, head, after, ents, prefix=head in SPEAKER_ROLES))
+        return SourceInfo("official", _affiliation(span, after, prefix=head in SPEAKER_ROLES))
     if labels & {"ORG", "NORP", "GPE", "FAC"} or span.root.pos_ == "PROPN":
         return SourceInfo("named_org")
     return SourceInfo("unresolved")
@@ -141,8 +141,7 @@ def _is_role_noun(word: str) -> bool:
     return word in ANONYMOUS_HEADS or word in OFFICIAL_HEADS or singular in OFFICIAL_HEADS or word in GROUP_HEADS
 
 
-def _affiliation(span: Span, head: str, after: tuple[str, int, int] | None,
-                 ents: list[tuple[int, int, str]], prefix: bool = True) -> str | None:
+def _affiliation(span: Span, after: tuple[str, int, int] | None, prefix: bool = True) -> str | None:
     """The named group behind an unnamed source: after the head ("close to X", "in X"), else the words before it
     ("opposition sources", "White House officials") without generic ones ("local", "senior")."""
     doc = span.doc

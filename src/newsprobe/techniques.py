@@ -13,7 +13,6 @@ and decoding from here), so what is trained is what runs.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections import Counter
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from newsprobe.encoder import Encoder
+from newsprobe.encoder import Encoder, read_head_spec
 from newsprobe.errors import NewsprobeError
 from newsprobe.evaluation.techniques import TECHNIQUES  # noqa: F401  (re-exported for callers)
 
@@ -189,12 +188,7 @@ class Head:
 @lru_cache(maxsize=4)
 def load_head(model_dir: str | Path = MODEL_DIR) -> Head:
     path = Path(model_dir) / "head.json"
-    if not path.is_file():
-        raise NewsprobeError(f"model file not found: {path}")
-    try:
-        spec = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise NewsprobeError(f"{path}: unreadable head ({exc})") from None
+    spec = read_head_spec(model_dir)
     return Head.from_spec(spec, path)
 
 
