@@ -29,8 +29,8 @@ DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "polnear" / "dat
 
 def measure(n: int) -> dict:
     """Per-article latency of the layer on documents already parsed, after a warm-up that loads the model."""
-    from newsprobe.attribution import MODEL_DIR
-    from newsprobe.components.attribution import AttributionTagger
+    from newsprobe.layers.attribution.component import AttributionTagger
+    from newsprobe.layers.attribution.tagger import MODEL_DIR
 
     speed = time_layer(AttributionTagger(), "attribution", n, ROUNDS)
     return speed | {"statements": speed["spans"], "model_mb": (MODEL_DIR / "encoder.onnx").stat().st_size / 2**20}
@@ -38,8 +38,13 @@ def measure(n: int) -> dict:
 
 def accuracy() -> dict | None:
     """Dev scores by segment (the target's unit, as CofeNet counts) and by statement, from one run of the layer."""
-    from newsprobe.evaluation.attribution import UNITS, attributions_from_spans, read_brat_dir, score
-    from newsprobe.pipeline import attribution_spans
+    from newsprobe.layers.attribution.evaluate import (
+        UNITS,
+        attribution_spans,
+        attributions_from_spans,
+        read_brat_dir,
+        score,
+    )
 
     if not DEV.is_dir():
         return None

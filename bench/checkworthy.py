@@ -31,21 +31,22 @@ DEV_TEST = CHECKWORTHY_DATA / "CT24_checkworthy_english_dev-test.tsv"
 def measure(n: int) -> dict:
     """Per-article latency of the whole claim layer (check-worthiness scoring of every sentence, quantity
     parsing, writing the spans) on documents already parsed, after a warm-up that loads the model."""
-    from newsprobe.checkworthy import MODEL_DIR
-    from newsprobe.components.claims import ClaimTagger
+    from newsprobe.layers.claims.checkworthy import MODEL_DIR
+    from newsprobe.layers.claims.component import ClaimTagger
 
     speed = time_layer(ClaimTagger(), "claim", n, ROUNDS)
     return speed | {"model_mb": (MODEL_DIR / "encoder.onnx").stat().st_size / 2**20}
 
 
 def accuracy() -> dict | None:
-    from newsprobe.checkworthy import THRESHOLD, evaluate_tsv
+    from newsprobe.layers.claims.checkworthy import load_head
+    from newsprobe.layers.claims.evaluate import evaluate_tsv
 
     if not DEV_TEST.exists():
         return None
     start = time.perf_counter()
     result = evaluate_tsv(DEV_TEST)
-    return result | {"threshold": THRESHOLD, "seconds": time.perf_counter() - start}
+    return result | {"threshold": load_head().threshold, "seconds": time.perf_counter() - start}
 
 
 def render(speed: dict, acc: dict | None) -> str:

@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 
 
 def time_layer(component: Callable[[Doc], Doc], layer: str, n: int, rounds: int) -> dict:
-    from newsprobe.pipeline import CORE, load_nlp
+    from newsprobe.core.pipeline import CORE, load_nlp
     from newsprobe.synth import articles
 
     nlp = load_nlp(CORE)

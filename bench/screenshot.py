@@ -24,7 +24,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     import newsprobe
-    from newsprobe.store import Store
+    from newsprobe.io.store import Store
     from newsprobe.web import create_app
 
     db = Path(tempfile.mkdtemp()) / "example.db"

@@ -30,8 +30,8 @@ PTC = Path(__file__).resolve().parents[2] / "shared" / "data" / "ptc"
 def measure(n: int) -> dict:
     """Per-article latency of the whole technique layer (tokenize, encoder chunks, SI decoding, TC head, writing
     the spans) on documents already parsed, after a warm-up that loads the model."""
-    from newsprobe.components.techniques import TechniqueTagger
-    from newsprobe.techniques import MODEL_DIR
+    from newsprobe.layers.techniques.component import TechniqueTagger
+    from newsprobe.layers.techniques.tagger import MODEL_DIR
 
     speed = time_layer(TechniqueTagger(), "technique", n, ROUNDS)
     return speed | {"load": os.getloadavg()[0], "model_mb": (MODEL_DIR / "encoder.onnx").stat().st_size / 2**20,
@@ -39,7 +39,7 @@ def measure(n: int) -> dict:
 
 
 def accuracy() -> dict | None:
-    from newsprobe.techniques import default_threshold, evaluate_ptc
+    from newsprobe.layers.techniques.tagger import default_threshold, evaluate_ptc
 
     if not (PTC / "dev-articles").is_dir():
         return None

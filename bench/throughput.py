@@ -27,9 +27,9 @@ def measure(which: str, n: int) -> dict:
     """One timed pass in this process, after loading and a warm-up that allocates the batch buffers."""
     import spacy
 
-    from newsprobe.model import Document
-    from newsprobe.pipeline import BASE_MODEL, CORE, analyse, load_nlp
-    from newsprobe.prepare import prepare
+    from newsprobe.core.model import Document
+    from newsprobe.core.pipeline import BASE_MODEL, CORE, analyse, load_nlp
+    from newsprobe.io.prepare import prepare
     from newsprobe.synth import articles
 
     recs = articles(n, words=600, seed=1)

@@ -46,11 +46,11 @@ QUERIES = ["Aleppo", "Idlib", '"Jaish al-Fatah"', "evacuated", "Palmyra OR Homs"
 
 def build_store(path: Path, n: int, seed: int = 5) -> tuple[list[str], dict]:
     """N articles in a fresh store; returns their ids and how the store was made."""
-    from newsprobe.errors import NewsprobeError
-    from newsprobe.model import Article, Document
-    from newsprobe.pipeline import ANALYSERS, CORE, analyse, load_nlp
-    from newsprobe.prepare import prepare
-    from newsprobe.store import Store
+    from newsprobe.core.errors import NewsprobeError
+    from newsprobe.core.model import Article, Document
+    from newsprobe.core.pipeline import ALL, CORE, analyse, load_nlp
+    from newsprobe.io.prepare import prepare
+    from newsprobe.io.store import Store
     from newsprobe.synth import PEOPLE, PLACES, articles
 
     start = time.perf_counter()
@@ -58,7 +58,7 @@ def build_store(path: Path, n: int, seed: int = 5) -> tuple[list[str], dict]:
     prepared = [prepare(Document(source=f"synth#{i}", **r)) for i, r in enumerate(recs)]
     layers = "all layers"
     try:
-        base = list(analyse([replace(a) for a in prepared], nlp=load_nlp(ANALYSERS)))
+        base = list(analyse([replace(a) for a in prepared], nlp=load_nlp(ALL)))
     except NewsprobeError as exc:  # a model-backed layer without its model files: measure the core
         print(f"note: core layers only ({exc})", file=sys.stderr)
         layers = "core layers (model files missing)"

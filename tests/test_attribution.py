@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from newsprobe.report import render
+from newsprobe.core.report import render
 
 from .test_cli import run_cli
 

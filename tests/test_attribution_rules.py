@@ -8,12 +8,12 @@ import re
 import numpy as np
 import pytest
 
-from newsprobe import attribution as att
-from newsprobe.components import layer_items
-from newsprobe.components.attribution import add_attributions, quote_kind
-from newsprobe.model import Article, Span
-from newsprobe.sourcing import classify
-from newsprobe.summary import summarize
+from newsprobe.core.model import Article, Span
+from newsprobe.core.spans import layer_items
+from newsprobe.core.summary import summarize
+from newsprobe.layers.attribution import tagger as att
+from newsprobe.layers.attribution.component import add_attributions, quote_kind
+from newsprobe.layers.attribution.sourcing import classify
 
 # ---------------------------------------------------------------------------------------------------------------
 # decode and group
@@ -253,7 +253,7 @@ def test_summary_counts_anonymous_share_named_sources_and_the_most_quoted():
 
 
 def test_statements_grouped_by_resolved_source_biggest_first():
-    from newsprobe.sourcing import group_by_source
+    from newsprobe.layers.attribution.sourcing import group_by_source
 
     they = _statement("Prices fell.", "they", "anonymous", resolved="local sources", start=20)
     they.attrs["cue"] = {"start": 25, "end": 30, "text": "added"}
@@ -268,8 +268,8 @@ def test_statements_grouped_by_resolved_source_biggest_first():
 
 
 def test_sources_per_outlet_from_a_store(tmp_path):
-    from newsprobe.profiles import sourcing_by_outlet
-    from newsprobe.store import Store
+    from newsprobe.corpus.outlets.figures import sourcing_by_outlet
+    from newsprobe.io.store import Store
 
     with Store(tmp_path / "s.db") as store:
         store.add_many([

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newsprobe import checkworthy
-from newsprobe.encoder import Encoder, mean_pool
-from newsprobe.errors import NewsprobeError
+from newsprobe.core.encoder import Encoder, mean_pool
+from newsprobe.core.errors import NewsprobeError
+from newsprobe.layers.claims import checkworthy, evaluate
 
 CHECKWORTHY_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "checkworthy"
 DEV_TEST = CHECKWORTHY_DATA / "CT24_checkworthy_english_dev-test.tsv"
@@ -24,11 +24,6 @@ def test_scores_are_probabilities_and_separate_a_claim_from_chatter():
     assert claim >= 0.5
     assert chatter < 0.2
     assert checkworthy.score_sentences([]) == []
-
-
-def test_threshold_comes_from_the_head():
-    assert 0.0 < checkworthy.THRESHOLD < 1.0
-    assert checkworthy.THRESHOLD == checkworthy.load_head().threshold
 
 
 def test_batching_and_padding_do_not_change_scores():
@@ -69,11 +64,11 @@ def test_evaluate_tsv_arithmetic(tmp_path, monkeypatch):
     # score: .9   .6   .2   .7   .1   .3   .55  .4  -> at 0.5: TP 2, FN 2, FP 2, TN 2
     rows = [(str(i), f"sentence {i}", label) for i, label in enumerate("Yes Yes Yes No No No No Yes".split())]
     scores = {f"sentence {i}": s for i, s in enumerate([0.9, 0.6, 0.2, 0.7, 0.1, 0.3, 0.55, 0.4])}
-    monkeypatch.setattr(checkworthy, "score_sentences", lambda texts, **_: [scores[t] for t in texts])
+    monkeypatch.setattr(evaluate, "score_sentences", lambda texts, **_: [scores[t] for t in texts])
     path = write_tsv(tmp_path / "small.tsv", rows)
-    result = checkworthy.evaluate_tsv(path, threshold=0.5)
+    result = evaluate.evaluate_tsv(path, threshold=0.5)
     assert result == {"precision": 0.5, "recall": 0.5, "f1": 0.5, "accuracy": 0.5, "n": 8}
-    result = checkworthy.evaluate_tsv(path, threshold=0.65)  # TP 1 (0.9), FP 1 (0.7), FN 3, TN 3
+    result = evaluate.evaluate_tsv(path, threshold=0.65)  # TP 1 (0.9), FP 1 (0.7), FN 3, TN 3
     assert result["precision"] == pytest.approx(0.5)
     assert result["recall"] == pytest.approx(0.25)
     assert result["f1"] == pytest.approx(2 * 0.5 * 0.25 / 0.75)
@@ -83,12 +78,12 @@ def test_evaluate_tsv_arithmetic(tmp_path, monkeypatch):
 def test_read_tsv_mends_a_line_with_a_lost_newline(tmp_path):
     path = tmp_path / "glued.tsv"
     path.write_text("Sentence_id\tText\tclass_label\n1\tFirst.\tNo29286\tSecond one.\tYes\n3\tThird.\tno\n")
-    assert checkworthy.read_tsv(path) == (["First.", "Second one.", "Third."], [False, True, False])
+    assert evaluate.read_tsv(path) == (["First.", "Second one.", "Third."], [False, True, False])
 
 
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(NewsprobeError, match="nope.tsv"):
-        checkworthy.evaluate_tsv(tmp_path / "nope.tsv")
+        evaluate.evaluate_tsv(tmp_path / "nope.tsv")
 
 
 @pytest.mark.parametrize(
@@ -99,24 +94,29 @@ def test_bad_tsv_is_a_clear_error(tmp_path, content):
     path = tmp_path / "bad.tsv"
     path.write_text(content)
     with pytest.raises(NewsprobeError, match="bad.tsv"):
-        checkworthy.evaluate_tsv(path)
+        evaluate.evaluate_tsv(path)
 
 
 def test_dev_test_f1_floor():
     if not DEV_TEST.exists():
         pytest.skip(f"CheckThat! dev-test not found at {DEV_TEST}")
-    result = checkworthy.evaluate_tsv(DEV_TEST)
+    result = evaluate.evaluate_tsv(DEV_TEST)
     assert result["n"] == 318
     assert result["f1"] >= 0.78, result
 
 
-def test_thread_setting_is_validated(monkeypatch):
-    from newsprobe.encoder import configured_threads
+def test_thread_setting_is_validated():
+    from newsprobe.core.encoder import configured_threads
+    from newsprobe.core.settings import configure, from_env, reset
 
-    monkeypatch.delenv("NEWSPROBE_THREADS", raising=False)
-    assert configured_threads() == 1
-    monkeypatch.setenv("NEWSPROBE_THREADS", "3")
-    assert configured_threads() == 3
-    monkeypatch.setenv("NEWSPROBE_THREADS", "many")
+    assert from_env({}).threads == 1
+    assert from_env({"NEWSPROBE_THREADS": "3"}).threads == 3
     with pytest.raises(NewsprobeError, match="NEWSPROBE_THREADS"):
-        configured_threads()
+        from_env({"NEWSPROBE_THREADS": "many"})
+    with pytest.raises(NewsprobeError, match="NEWSPROBE_THREADS"):
+        from_env({"NEWSPROBE_THREADS": "-2"})
+    try:
+        configure(threads=3)
+        assert configured_threads() == 3
+    finally:
+        reset()

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 import newsprobe
-from newsprobe.components import write_layer
-from newsprobe.components.claims import add_claims
-from newsprobe.pipeline import load_nlp
-from newsprobe.spans import doc_to_spans
+from newsprobe.core.pipeline import load_nlp
+from newsprobe.core.spans import doc_to_spans, write_layer
+from newsprobe.layers.claims.component import add_claims
 
 
 def _claim_with(art, needle: str):
@@ -68,18 +65,39 @@ def test_claim_links_to_the_statement_it_sits_in():
     assert claim.attrs["quantities"][0]["value"] == 40
 
 
-@pytest.mark.parametrize("threshold", [None])
-def test_component_uses_model_threshold(threshold):
-    from newsprobe import checkworthy
+def test_summary_counts_what_the_layer_decided():
+    """The summary's check-worthy count is the layer's own decision at its threshold, not a second cut-off."""
+    from newsprobe.core.model import Article
+    from newsprobe.core.summary import summarize
 
-    tagger = load_nlp().get_pipe("newsprobe/claims")
-    assert tagger._threshold() == pytest.approx(checkworthy.THRESHOLD)
+    doc = load_nlp(["sentences"])("Prices rose here. Taxes fell there. Rents went up again.")
+    sents = list(doc.spans["sentence"])
+    add_claims(doc, sents, [0.55, 0.65, 0.95], threshold=0.6)
+    spans = [s for s in doc_to_spans(doc) if s.layer == "claim"]
+    assert [s.attrs["check_worthy"] for s in spans] == [True, True]  # 0.55 is below the threshold: not a claim
+    art = Article(id="x", text=doc.text, spans=spans)
+    assert summarize(art, layers={"claim"})["claim"]["checkworthy"] == 2
+    add_claims(doc, sents, [0.55, 0.65, 0.95], threshold=0.5)
+    spans = [s for s in doc_to_spans(doc) if s.layer == "claim"]
+    assert summarize(Article(id="x", text=doc.text, spans=spans), layers={"claim"})["claim"]["checkworthy"] == 3
+
+
+def test_claim_threshold_setting_reaches_the_component():
+    from newsprobe.core.settings import configure, reset
+
+    try:
+        configure(claim_threshold=0.93)
+        assert load_nlp(["claims"]).get_pipe("newsprobe/claims")._threshold() == 0.93
+    finally:
+        reset()
+    assert load_nlp(["claims"]).get_pipe("newsprobe/claims")._threshold() != 0.93
 
 
 def test_report_shows_claims_with_their_numbers(seed_article):
     from rich.console import Console
 
-    from newsprobe.report import describe_quantity, print_report
+    from newsprobe.core.report import print_report
+    from newsprobe.layers.claims.report import describe_quantity
 
     q = {"value": 3200, "qualifier": "more_than", "counted": "militants", "event": "killed", "when": "in recent weeks"}
     assert describe_quantity(q) == ">3,200 militants killed (in recent weeks)"

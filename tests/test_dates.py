@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-import newsprobe.components  # noqa: F401  (registers the factories)
-from newsprobe.components.dates import parse_date, parse_published
+import newsprobe.core.spans  # noqa: F401  (registers the factories)
+from newsprobe.layers.dates.component import parse_date, parse_published
 
 THURSDAY = "2016-08-25"  # the seed's publication day
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-import newsprobe.components  # noqa: F401  (registers the factories)
-from newsprobe.gazetteer import display_actor, get_lexicon, norm_key
+import newsprobe.core.spans  # noqa: F401  (registers the factories)
+from newsprobe.layers.entities.gazetteer import display_actor, get_lexicon, norm_key
 
 
 def run(nlp, text: str, published: str | None = None):
@@ -159,23 +157,16 @@ def test_norm_key_and_display():
     assert display_actor("People's Protection Units") == "People's Protection Units"
 
 
-def test_lexicon_builds_fast_and_once():
+def test_lexicon_builds_once():
     get_lexicon.cache_clear()
-    t0 = time.perf_counter()
     lex = get_lexicon()
-    elapsed = time.perf_counter() - t0
     assert get_lexicon() is lex
-    assert elapsed < 2.0, elapsed  # about 0.6 s on a laptop-class CPU; the budget is 1 s
     assert lex.get("Aleppo").label == "GPE" and lex.get("Syria").kind == "country"
 
 
-def test_component_is_cheap(nlp, seed_path):
+def test_component_is_idempotent(nlp, seed_path):
     doc = run(nlp, seed_path.read_text(encoding="utf-8"))
     fixer = nlp.get_pipe("newsprobe/entities")
     before = [(e.start, e.end, e.label_) for e in doc.ents]
-    t0 = time.perf_counter()
-    for _ in range(20):
-        fixer(doc)
-    per_doc = (time.perf_counter() - t0) / 20
-    assert per_doc < 0.02, per_doc  # ~1 ms for this 450-word article
+    fixer(doc)
     assert [(e.start, e.end, e.label_) for e in doc.ents] == before  # running it again changes nothing

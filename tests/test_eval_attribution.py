@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from newsprobe.errors import NewsprobeError
-from newsprobe.evaluation.attribution import Attribution, attributions_from_spans, read_brat_dir, score
-from newsprobe.model import Span
+from newsprobe.core.errors import NewsprobeError
+from newsprobe.core.model import Span
+from newsprobe.layers.attribution.evaluate import Attribution, attributions_from_spans, read_brat_dir, score
 
 POLNEAR_DEV = Path("/work/shared/data/polnear/data/dev")
 
@@ -235,7 +235,7 @@ def test_fragments_of_a_split_content_score_as_the_gold_discontinuous_span(gold_
 
 
 def test_evaluate_brat_runs_the_prediction_on_the_stored_texts(gold_dir: Path) -> None:
-    from newsprobe.evaluation.attribution import evaluate_brat
+    from newsprobe.layers.attribution.evaluate import evaluate_brat
 
     seen: list[str] = []
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from newsprobe.errors import NewsprobeError
-from newsprobe.evaluation.techniques import (
+from newsprobe.core.errors import NewsprobeError
+from newsprobe.layers.techniques.evaluate import (
     TECHNIQUES,
     evaluate,
     read_articles,

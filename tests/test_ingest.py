@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from newsprobe.ingest import UnreadableInput, iter_documents, read_html
-from newsprobe.model import Document, IngestError
+from newsprobe.core.model import Document, IngestError
+from newsprobe.io.read import UnreadableInput, iter_documents, read_html
 
 SEED_DIR = Path(__file__).parents[2] / "shared" / "seed"
 ARABIC = "قال المتحدث باسم الحكومة إن المفاوضات ستستأنف يوم الاثنين المقبل في العاصمة."
@@ -461,15 +461,24 @@ def test_50_mb_file_with_default_limit_is_refused_fast(tmp_path: Path) -> None:
     assert err.reason == "file too large: 50.0 MB (limit 20.0 MB)"
 
 
-def test_missing_path_and_unreadable_file(tmp_path: Path) -> None:
+def test_missing_path_and_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     missing = tmp_path / "nope.txt"
     assert only_error(missing).reason == "no such file or directory"
     locked = tmp_path / "locked.txt"
     locked.write_text("secret story")
     locked.chmod(0)
     try:
-        if os.access(locked, os.R_OK):
-            pytest.skip("running as root: permissions are not enforced")
+        if os.access(locked, os.R_OK):  # root reads anything: make the file refuse as it would for anyone else
+            import builtins
+
+            real_open = builtins.open
+
+            def refusing_open(file, *args, **kwargs):
+                if str(file) == str(locked):
+                    raise PermissionError(13, "Permission denied", str(file))
+                return real_open(file, *args, **kwargs)
+
+            monkeypatch.setattr(builtins, "open", refusing_open)
         assert "permission denied" in only_error(locked).reason
     finally:
         locked.chmod(0o644)
@@ -502,7 +511,7 @@ def test_a_run_over_all_bad_inputs_goes_on(tmp_path: Path) -> None:
 
 
 def test_reasons_for_read_errors_are_one_line() -> None:
-    from newsprobe.ingest.files import describe
+    from newsprobe.io.read.files import describe
 
     assert describe(PermissionError(13, "Permission denied")) == "permission denied"
     assert describe(FileNotFoundError(2, "No such file")) == "no such file or directory"

@@ -7,8 +7,8 @@ import json
 import pytest
 
 import newsprobe
-from newsprobe.errors import NewsprobeError
-from newsprobe.model import Article
+from newsprobe.core.errors import NewsprobeError
+from newsprobe.core.model import Article
 
 
 def _body_paragraphs(raw: str) -> list[str]:
@@ -104,9 +104,8 @@ def test_analyze_bad_path_is_a_clear_error(tmp_path):
 
 
 def test_layers_at_the_same_offsets_keep_their_own_attrs():
-    from newsprobe.components import write_layer
-    from newsprobe.pipeline import load_nlp
-    from newsprobe.spans import doc_to_spans
+    from newsprobe.core.pipeline import load_nlp
+    from newsprobe.core.spans import doc_to_spans, write_layer
 
     doc = load_nlp()("Sources in Aleppo said so.")
     span = doc[2:3]
@@ -117,7 +116,7 @@ def test_layers_at_the_same_offsets_keep_their_own_attrs():
 
 
 def test_summary_covers_the_layers_that_ran():
-    from newsprobe.pipeline import CORE, analyse, load_nlp
+    from newsprobe.core.pipeline import CORE, analyse, load_nlp
 
     core_only = next(analyse([Article(id="0" * 16, text="Officials in Homs said so on Monday.")], nlp=load_nlp(CORE)))
     assert {"sentence", "entity", "date"} <= set(core_only.summary) and "claim" not in core_only.summary

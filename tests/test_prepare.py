@@ -1,7 +1,7 @@
 import pytest
 
-from newsprobe.model import Document, IngestError
-from newsprobe.prepare import detect_language, normalize_published, outlet_from_url, prepare
+from newsprobe.core.model import Document, IngestError
+from newsprobe.io.prepare import detect_language, normalize_published, outlet_from_url, prepare
 
 
 @pytest.mark.parametrize(

@@ -3,11 +3,9 @@ time and place. Each case lists the quantities expected in order, with the field
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from newsprobe.quantities import parse_quantities
+from newsprobe.layers.claims.quantities import parse_quantities
 
 KEYS = {"value", "low", "high", "qualifier", "counted", "event", "unit", "when", "where", "text", "start", "end"}
 
@@ -292,10 +290,6 @@ def test_quantities(sentence: str, expected: list[dict]) -> None:
     _check(sentence, expected)
 
 
-def test_enough_cases() -> None:
-    assert len(CASES) >= 100
-
-
 def test_value_types() -> None:
     (q,) = parse_quantities("The fund lost 1.5 million dollars.")
     assert q["value"] == 1500000 and isinstance(q["value"], int)
@@ -329,12 +323,3 @@ def test_seed_article(seed_path) -> None:
     ]
     assert found[0]["event"] == "killed" and found[0]["when"] == "in recent weeks"
 
-
-def test_fast_enough() -> None:
-    sentences = [c[0] for c in CASES]
-    t0 = time.perf_counter()
-    for _ in range(5):
-        for sentence in sentences:
-            parse_quantities(sentence)
-    per_sentence = (time.perf_counter() - t0) / (5 * len(sentences))
-    assert per_sentence < 0.002  # budget 1 ms; doubled so a busy CI machine does not fail

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsprobe.model import Article, Document, IngestError
+from newsprobe.core.model import Article, Document, IngestError
 from newsprobe.run import analyze_paths, prepared
 
 FOOTER = "Levant Daily is published by the Levant Media Group in Beirut"

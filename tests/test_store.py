@@ -12,11 +12,21 @@ from pathlib import Path
 
 import pytest
 
-from newsprobe.errors import NewsprobeError
-from newsprobe.model import Article, Removed, Span
-from newsprobe.store import Store
+from newsprobe.core.errors import NewsprobeError
+from newsprobe.core.model import Article, Removed, Span
+from newsprobe.io.search import Filters, search
+from newsprobe.io.store import SCHEMA_VERSION, Store
 
 WORDS = "harbour council budget river school bridge election hospital farmers railway museum festival".split()
+
+
+def _search(store: Store, query: str, limit: int = 20, offset: int = 0, outlet: str | None = None,
+            marks: tuple[str, str] = ("[", "]")):
+    return search(store.connection, Filters(q=query, outlet=outlet), limit, offset, marks)[1]
+
+
+def _count(store: Store, query: str, outlet: str | None = None) -> int:
+    return search(store.connection, Filters(q=query, outlet=outlet), 1, 0)[0]
 
 
 def make_article(i: int, outlet: str = "Daily Planet") -> Article:
@@ -111,22 +121,22 @@ def test_reopen_keeps_data(tmp_path: Path) -> None:
         s.add_many(make_articles(3))
     with Store(tmp_path / "x.db") as s:
         assert s.count() == 3
-        assert s._db.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert s._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert s._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_search_basic(store: Store) -> None:
     store.add_many([full_article()] + make_articles(30))
-    hits = store.search("bridge")
+    hits = _search(store, "bridge")
     assert "0123456789abcdef" in {h.id for h in hits}
     assert all("[bridge]" in h.snippet.lower() for h in hits)
-    top = store.search("ruiz")[0]
+    top = _search(store, "ruiz")[0]
     assert top.id == "0123456789abcdef"
     assert "Mayor Ana [Ruiz] said" in top.snippet
     assert top.outlet == "Example Times" and top.published.startswith("2024-03-04")
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
-    assert store.count_search("bridge") == len(store.search("bridge", limit=100))
-    marked = store.search("bridge", markers=("<b>", "</b>"))
+    assert _count(store, "bridge") == len(_search(store, "bridge", limit=100))
+    marked = _search(store, "bridge", marks=("<b>", "</b>"))
     assert "<b>" in marked[0].snippet
 
 
@@ -138,21 +148,21 @@ def test_search_ranking(store: Store) -> None:
             Article(id="none0000", text="Nothing relevant here at all."),
         ]
     )
-    assert [h.id for h in store.search("ferry")] == ["many0000", "once0000"]
+    assert [h.id for h in _search(store, "ferry")] == ["many0000", "once0000"]
 
 
 def test_search_outlet_and_pagination(store: Store) -> None:
     arts = [make_article(i, outlet="A" if i % 2 else "B") for i in range(40)]
     store.add_many(arts)
-    total = store.count_search("officials")
+    total = _count(store, "officials")
     assert total == 40
-    assert store.count_search("officials", outlet="A") == 20
-    assert {h.outlet for h in store.search("officials", limit=100, outlet="A")} == {"A"}
-    pages = [store.search("officials", limit=15, offset=o) for o in (0, 15, 30)]
+    assert _count(store, "officials", outlet="A") == 20
+    assert {h.outlet for h in _search(store, "officials", limit=100, outlet="A")} == {"A"}
+    pages = [_search(store, "officials", limit=15, offset=o) for o in (0, 15, 30)]
     assert [len(p) for p in pages] == [15, 15, 10]
     ids = [h.id for p in pages for h in p]
     assert len(set(ids)) == 40
-    assert store.search("officials", limit=10, offset=40) == []
+    assert _search(store, "officials", limit=10, offset=40) == []
 
 
 @pytest.mark.parametrize(
@@ -161,8 +171,8 @@ def test_search_outlet_and_pagination(store: Store) -> None:
 def test_hostile_queries(store: Store, query: str) -> None:
     store.add_many(make_articles(10))
     try:
-        hits = store.search(query)
-        n = store.count_search(query)
+        hits = _search(store, query)
+        n = _count(store, query)
     except NewsprobeError:
         return  # a clear error is acceptable; a raw sqlite3 error is not
     assert isinstance(hits, list) and n == len(hits)
@@ -170,19 +180,19 @@ def test_hostile_queries(store: Store, query: str) -> None:
 
 def test_hostile_queries_still_find(store: Store) -> None:
     store.add_many(make_articles(12))
-    assert store.search('"harbour')  # unbalanced quote: searched as the word
-    assert store.search("-harbour")
-    assert store.search("harbour -")
-    assert store.search("title: harbour")
-    assert store.search("harbour*)")
+    assert _search(store, '"harbour')  # unbalanced quote: searched as the word
+    assert _search(store, "-harbour")
+    assert _search(store, "harbour -")
+    assert _search(store, "title: harbour")
+    assert _search(store, "harbour*)")
 
 
 def test_fts_syntax_when_valid(store: Store) -> None:
     store.add_many(make_articles(12))
-    assert store.count_search("harb*") == store.count_search("harbour") > 0
-    assert store.count_search('"about the harbour"') > 0
-    assert store.count_search("title:harbour") > 0
-    assert store.count_search("harbour NOT harbour") == 0
+    assert _count(store, "harb*") == _count(store, "harbour") > 0
+    assert _count(store, '"about the harbour"') > 0
+    assert _count(store, "title:harbour") > 0
+    assert _count(store, "harbour NOT harbour") == 0
 
 
 def test_iter_articles_and_count(store: Store) -> None:
@@ -218,7 +228,7 @@ CHILD = """
 import sys, time
 sys.path.insert(0, {tests!r})
 from test_store import make_articles
-from newsprobe.store import Store
+from newsprobe.io.store import Store
 
 def slow(batch):
     for art in batch:
@@ -270,8 +280,8 @@ def test_sigkill_mid_ingest_then_resume(tmp_path: Path) -> None:
         assert s._db.execute("SELECT COUNT(*) FROM spans").fetchone()[0] == 200 * 3
         assert s._db.execute("SELECT COUNT(*) FROM articles_fts").fetchone()[0] == 200
         s._db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
-        assert s.count_search("officials") == 200
-        assert s.search("harbour")
+        assert _count(s, "officials") == 200
+        assert _search(s, "harbour")
         assert list(s.iter_articles()) == arts
 
 

@@ -7,10 +7,10 @@ import json
 import numpy as np
 import pytest
 
-from newsprobe.evaluation.techniques import TECHNIQUES
-from newsprobe.model import Article, Span
-from newsprobe.summary import summarize
-from newsprobe.techniques import LABEL_PRIOR, chunk_tokens, decode_si, find_techniques, span_features
+from newsprobe.core.model import Article, Span
+from newsprobe.core.summary import summarize
+from newsprobe.layers.techniques.evaluate import TECHNIQUES
+from newsprobe.layers.techniques.tagger import LABEL_PRIOR, chunk_tokens, decode_si, find_techniques, span_features
 
 from .conftest import SHARED
 from .test_cli import run_cli
@@ -115,7 +115,7 @@ def test_seed_takfiri_terrorists_and_terrorist_groups_are_name_calling(seed_arti
 
 
 def test_label_list_proposes_and_the_technique_head_decides():
-    from newsprobe.techniques import LABEL_TERMS, TechniqueModel
+    from newsprobe.layers.techniques.tagger import LABEL_TERMS, TechniqueModel
 
     found = [m.group() for m in LABEL_TERMS.finditer(
         "Takfiri terrorists, the terrorist groups, mercenaries and armed gangs; terrorism and terrorist attacks.")]
@@ -161,7 +161,7 @@ def test_api_and_component_take_the_threshold(seed_text):
 def test_report_shows_the_techniques(seed_article):
     from rich.console import Console
 
-    from newsprobe.report import render
+    from newsprobe.core.report import render
 
     console = Console(record=True, width=160)
     console.print(render(seed_article))
@@ -244,8 +244,7 @@ def test_eval_cli_bad_paths_are_one_line_errors(tiny_ptc, tmp_path):
 @pytest.mark.skipif(not (PTC / "dev-articles").is_dir(), reason="PTC data not found next to the repo")
 def test_dev_floor_on_a_slice(tmp_path):
     """A quick floor on 15 PTC dev articles, so a broken export or decoding shows up (full figures: bench)."""
-    from newsprobe.evaluation.techniques import read_si, read_tc
-    from newsprobe.techniques import evaluate_ptc
+    from newsprobe.layers.techniques.evaluate import evaluate_ptc, read_si, read_tc
 
     arts = tmp_path / "articles"
     arts.mkdir()

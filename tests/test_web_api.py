@@ -17,8 +17,8 @@ import pytest
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
 
-from newsprobe.model import Article, Span  # noqa: E402
-from newsprobe.store import Store  # noqa: E402
+from newsprobe.core.model import Article, Span  # noqa: E402
+from newsprobe.io.store import Store  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "src" / "newsprobe" / "examples" / "deir_ez_zor.txt"
@@ -50,7 +50,7 @@ def _span(text: str, needle: str, layer: str, label: str, **attrs: object) -> Sp
 
 def build_store(path: Path) -> dict[str, Article]:
     """A small store: the bundled example, one synthetic article, and the hostile article with extra layers."""
-    from newsprobe.model import Document
+    from newsprobe.core.model import Document
     from newsprobe.synth import article as synth_article
     from newsprobe.web.analysis import analyse_document, analyse_text
 
@@ -352,7 +352,7 @@ def test_openapi_schema(client: TestClient) -> None:
     paths = schema["paths"]
     assert {"/api/analyze", "/api/articles/{article_id}", "/api/search", "/api/outlets"} <= set(paths)
     assert not any(not p.startswith("/api") for p in paths)  # pages are not part of the API
-    assert "ArticleOut" in schema["components"]["schemas"]
+    assert "Article" in schema["components"]["schemas"]
 
 
 # -- limits, token, cross-site -----------------------------------------------------------------------
@@ -457,13 +457,13 @@ def test_hostile_api_json_roundtrip(client: TestClient, arts) -> None:
 
 
 def test_span_filters_agree_with_and_without_the_index(corpus) -> None:
-    from newsprobe.web.queries import Filters, search
+    from newsprobe.io.search import Filters, search
 
     with Store(corpus[0]) as store:
         for layer, label in (("entity", "GPE"), ("technique", HOSTILE_LABEL), ("entity", None), ("date", None)):
             for q in ("", "said"):
-                fast = search(store, Filters(q=q, layer=layer, label=label, probe=True), 20, 0)
-                slow = search(store, Filters(q=q, layer=layer, label=label, probe=False), 20, 0)
+                fast = search(store.connection, Filters(q=q, layer=layer, label=label, probe=True), 20, 0)
+                slow = search(store.connection, Filters(q=q, layer=layer, label=label, probe=False), 20, 0)
                 assert fast[0] == slow[0] and {h.id for h in fast[1]} == {h.id for h in slow[1]}
 
 

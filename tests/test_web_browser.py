@@ -35,14 +35,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """The app over a small store (plus the seed article when present), served on 127.0.0.1."""
     import uvicorn
 
-    from newsprobe.store import Store
+    from newsprobe.io.store import Store
     from newsprobe.web import create_app
     from newsprobe.web.analysis import analyse_document
 
     path = tmp_path_factory.mktemp("browser") / "news.db"
     arts = build_store(path)
     if SEED.exists():
-        from newsprobe.model import Document
+        from newsprobe.core.model import Document
 
         seed = analyse_document(Document(source=str(SEED), text=SEED.read_text(encoding="utf-8")),
                                 outlet="seed.example", published="2016-08-25")

@@ -51,12 +51,22 @@ def test_every_operation_is_covered(api_schema) -> None:
     assert found == set(OPERATIONS)
 
 
-@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["valid", "invalid"])
-@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
+NO_INPUT = {("GET", "/api/outlets")}  # nothing to make invalid: no negative case for these
+CASES = [(m, p, mode) for m, p in OPERATIONS for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+         if not (mode is GenerationMode.NEGATIVE and (m, p) in NO_INPUT)]
+
+
+def test_no_input_operations_really_take_none(api_schema) -> None:
+    for method, path in NO_INPUT:
+        operation = api_schema[path][method]
+        assert not list(operation.iter_parameters()) and not operation.body
+
+
+@pytest.mark.parametrize(("method", "path", "mode"), CASES,
+                         ids=[f"{m} {p}-{'valid' if mode is GenerationMode.POSITIVE else 'invalid'}"
+                              for m, p, mode in CASES])
 def test_operation_conforms(api_schema, method: str, path: str, mode: GenerationMode) -> None:
     operation = api_schema[path][method]
-    if mode is GenerationMode.NEGATIVE and not list(operation.iter_parameters()) and not operation.body:
-        pytest.skip("nothing to make invalid: the operation takes no input")
 
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))

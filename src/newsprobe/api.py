@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from newsprobe.errors import NewsprobeError
-from newsprobe.ingest import iter_documents
-from newsprobe.model import Article, Document, IngestError
-from newsprobe.pipeline import analyse, load_nlp
-from newsprobe.prepare import prepare
+from newsprobe.core.errors import NewsprobeError
+from newsprobe.core.model import Article, Document, IngestError
+from newsprobe.core.pipeline import analyse, load_nlp
+from newsprobe.core.registry import parse_layers
+from newsprobe.io.prepare import prepare
+from newsprobe.io.read import iter_documents
 
 
 def _looks_like_path(value: str | Path) -> bool:
@@ -34,10 +36,12 @@ def analyze(
     published: str | None = None,
     url: str | None = None,
     technique_threshold: float | None = None,
+    layers: Iterable[str] | str | None = None,
 ) -> Article:
     """Analyse one article. A path is read as `newsprobe analyze` reads it (its first article);
     anything else is the article's text. Metadata given here wins over what the file says.
-    `technique_threshold` (0..1) overrides the technique layer's: lower finds more spans, higher fewer."""
+    `technique_threshold` (0..1) overrides the technique layer's: lower finds more spans, higher fewer.
+    `layers` ("entities,dates" or a list) runs only those layers and what they need; all by default."""
     if _looks_like_path(text_or_path):
         doc = _first_document(text_or_path)
     else:
@@ -47,5 +51,5 @@ def analyze(
     art = prepare(doc)
     if isinstance(art, IngestError):
         raise NewsprobeError(str(art))
-    nlp = load_nlp(technique_threshold=technique_threshold) if technique_threshold is not None else None
+    nlp = load_nlp(parse_layers(layers), technique_threshold=technique_threshold)
     return next(analyse([art], nlp=nlp))

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 
-from newsprobe.clean import LineStats
-from newsprobe.ingest import iter_documents
-from newsprobe.model import Article, Document, IngestError
-from newsprobe.pipeline import analyse, load_nlp
-from newsprobe.prepare import outlet_from_url, prepare
+from newsprobe.core.model import Article, Document, IngestError
+from newsprobe.core.pipeline import analyse, load_nlp
+from newsprobe.io.clean import LineStats
+from newsprobe.io.prepare import outlet_from_url, prepare
+from newsprobe.io.read import iter_documents
 
 CHUNK = 256
 
@@ -60,11 +60,9 @@ def prepared(items: Iterable[Document | IngestError]) -> Iterator[Article | Inge
             yield item if isinstance(item, IngestError) else prepare(item, repeated.get(site_of(item), ()))
 
 
-def analysed(
-    items: Iterable[Article | IngestError], batch_size: int = 64, technique_threshold: float | None = None
-) -> Iterator[Article | IngestError]:
+def analysed(items: Iterable[Article | IngestError], batch_size: int = 64) -> Iterator[Article | IngestError]:
     """Analyse articles in batches while passing errors through in their place in the stream."""
-    nlp = load_nlp(technique_threshold=technique_threshold) if technique_threshold is not None else None
+    nlp = load_nlp()
     for chunk in _chunks(items, batch_size):
         arts = [a for a in chunk if isinstance(a, Article)]
         done = iter(analyse(arts, batch_size=batch_size, nlp=nlp))
@@ -73,15 +71,11 @@ def analysed(
 
 
 def analyze_paths(
-    paths: Iterable[str | Path],
-    max_bytes: int = 20_000_000,
-    technique_threshold: float | None = None,
-    **defaults: str | None,
+    paths: Iterable[str | Path], max_bytes: int = 20_000_000, **defaults: str | None
 ) -> Iterator[Article | IngestError]:
-    """Analyse every article under `paths`; `defaults` (outlet=, published=, ...) fill missing metadata;
-    `technique_threshold` overrides the technique layer's decision threshold."""
-    return analysed(prepared(with_defaults(iter_documents(paths, max_bytes=max_bytes), **defaults)),
-                    technique_threshold=technique_threshold)
+    """Analyse every article under `paths` with the layers the settings choose; `defaults` (outlet=, published=,
+    ...) fill missing metadata."""
+    return analysed(prepared(with_defaults(iter_documents(paths, max_bytes=max_bytes), **defaults)))
 
 
 def ingest(
@@ -95,6 +89,7 @@ def ingest(
     store commits per batch, so a run killed half-way and started again ends with each article once."""
     tally = Tally()
     seen: set[str] = set()
+    nlp = load_nlp()
     for chunk in _chunks(prepared(iter_documents(paths, max_bytes=max_bytes)), batch_size):
         errors = [e for e in chunk if isinstance(e, IngestError)]
         arts = [a for a in chunk if isinstance(a, Article)]
@@ -106,7 +101,7 @@ def ingest(
             else:
                 known.add(art.id)
                 fresh.append(art)
-        done = list(analyse(fresh, batch_size=batch_size))
+        done = list(analyse(fresh, batch_size=batch_size, nlp=nlp))
         stored, dup = store.add_many(done)
         tally.stored += stored
         tally.duplicates += dup

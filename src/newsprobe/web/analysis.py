@@ -2,9 +2,8 @@
 
 The spaCy pipeline is loaded once per process and is not documented as thread-safe, while FastAPI runs
 sync endpoints on a thread pool; a lock serialises analyses (each takes well under a second for a news
-article). If a model-backed layer cannot load its files (a checkout where a model is still being
-trained), the app falls back to the core layers once, logs why, and keeps serving: the page shows
-whatever layers the article has.
+article). If a layer cannot run (a model file missing in a checkout where it is still being trained), that
+request fails with the reason; the next request tries again, and nothing is switched off for the process.
 """
 
 from __future__ import annotations
@@ -14,17 +13,16 @@ import re
 import threading
 from dataclasses import replace
 
-from newsprobe.errors import NewsprobeError
-from newsprobe.ingest import UnreadableInput, read_html
-from newsprobe.ingest.decode import decode_bytes
-from newsprobe.ingest.html import looks_like_html
-from newsprobe.model import Article, Document, IngestError
-from newsprobe.prepare import prepare
+from newsprobe.core.errors import NewsprobeError
+from newsprobe.core.model import Article, Document, IngestError
+from newsprobe.io.prepare import prepare
+from newsprobe.io.read import UnreadableInput, read_html
+from newsprobe.io.read.decode import decode_bytes
+from newsprobe.io.read.html import looks_like_html
 
 log = logging.getLogger("newsprobe.web")
 
 _LOCK = threading.Lock()
-_state: dict[str, object] = {"core_only": False}
 _UNSAFE_NAME = re.compile(r"[^\w.\- ]+")
 
 
@@ -70,17 +68,6 @@ def analyse_text(text: str, **meta: str | None) -> Article:
 
 
 def _run(art: Article) -> Article:
-    from newsprobe.pipeline import ANALYSERS, CORE, analyse, load_nlp
+    from newsprobe.core.pipeline import analyse
 
-    if not _state["core_only"]:
-        try:
-            return next(analyse([replace(art)], nlp=load_nlp(ANALYSERS)))
-        except NewsprobeError as exc:  # only model-backed layers raise while parsing
-            log.warning("analysing with the core layers only: %s", exc)
-            _state["core_only"] = True
-    return next(analyse([art], nlp=load_nlp(CORE)))
-
-
-def core_only() -> bool:
-    """Whether model-backed layers were dropped (shown on the analyse page so nobody is misled)."""
-    return bool(_state["core_only"])
+    return next(analyse([art]))

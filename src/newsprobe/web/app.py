@@ -9,6 +9,7 @@ Start it with `newsprobe serve --db news.db` (see `docs/web.md`).
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -23,8 +24,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from newsprobe.store import Store
-from newsprobe.web.queries import AggregateCache, ensure_index
+from newsprobe.io.store import Store
+from newsprobe.web.queries import AggregateCache
 from newsprobe.web.security import Guard, wants_json
 
 HERE = Path(__file__).resolve().parent
@@ -46,10 +47,15 @@ class NewsprobeApp(FastAPI):
         return Guard(super().build_middleware_stack(), token=self.guard_token, max_body=self.guard_max_body)
 
 
-def templates() -> Environment:
-    """The Jinja2 environment; autoescape is on for every template, whatever its file name."""
+def templates(layers=()) -> Environment:
+    """The Jinja2 environment; autoescape is on for every template, whatever its file name. A layer's panel template
+    lives in its own folder (`layers/<name>/templates/`), found after the app's own."""
+    folders = [HERE / "templates"]
+    for layer in layers:
+        if layer.panel_template:
+            folders.append(Path(importlib.import_module(layer.component).__file__).resolve().parent / "templates")
     env = Environment(
-        loader=FileSystemLoader(HERE / "templates"),
+        loader=FileSystemLoader(folders),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -71,13 +77,12 @@ def create_app(
     headers accepted; loopback names by default, which defeats DNS rebinding against a local server
     (pass `["*"]` to serve under another name, and then use a token).
     """
+    from newsprobe.layers import LAYERS
     from newsprobe.web import routes_api, routes_pages
 
     db_path = Path(db_path)
-    Store(db_path).close()  # create and migrate once, so request handlers only ever read or append
-    probe = ensure_index(db_path)
-    if not probe:
-        log.warning("%s: cannot add the span index; filters by layer and label will be slower", db_path)
+    with Store(db_path) as store:  # create and migrate once, so request handlers only ever read or append
+        probe = store.has_span_index
     app = NewsprobeApp(
         title="newsprobe",
         version="1",
@@ -89,7 +94,7 @@ def create_app(
     app.guard_max_body = max_upload_bytes
     app.state.db_path = db_path
     app.state.max_upload_bytes = max_upload_bytes
-    app.state.templates = templates()
+    app.state.templates = templates(LAYERS)
     app.state.aggregates = AggregateCache()
     app.state.span_probe = probe
     hosts = list(allowed_hosts) if allowed_hosts is not None else list(LOOPBACK_HOSTS)

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
-from newsprobe.model import Span
+from newsprobe.core.model import Span
 
 PALETTE_SIZE = 12  # colour classes c0..c11 in static/style.css
 # Drawing channels, so that overlapping layers stay visible together: inner spans paint over outer ones.

@@ -1,7 +1,7 @@
 """The JSON API under `/api`, described by FastAPI's OpenAPI schema at `/openapi.json`.
 
-Articles come back in exactly the shape `newsprobe analyze` prints (`Article.to_dict()`, schema
-"newsprobe/1"), so a script can switch between the CLI, the Python API and HTTP without a converter.
+Articles come back in exactly the shape `newsprobe analyze` prints (`Article.to_dict()`; the response model is
+derived from the same dataclass), so a script can switch between the CLI, the Python API and HTTP without a converter.
 Handlers are sync `def`: SQLite and spaCy block, and FastAPI runs sync handlers on its thread pool.
 """
 
@@ -13,10 +13,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from newsprobe.errors import NewsprobeError
+from newsprobe.core.errors import NewsprobeError
+from newsprobe.core.schema import article_model
+from newsprobe.io.search import MARKS, Filters, search
 from newsprobe.web import analysis
 from newsprobe.web.app import ID_PATTERN, open_store
-from newsprobe.web.queries import MARKS, Filters, search
 from newsprobe.web.render import lead, snippet_offsets
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -37,41 +38,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-class RemovedOut(BaseModel):
-    text: str
-    reason: str
-    line: int
-
-
-class SpanOut(BaseModel):
-    """A finding: `text[start:end]` of the article's clean text, with a label within its layer."""
-
-    layer: str
-    start: int
-    end: int
-    label: str
-    text: str
-    attrs: dict[str, Any] = {}
-
-
-class ArticleOut(BaseModel):
-    """The data model `newsprobe/1`, the same JSON the CLI prints."""
-
-    model_config = ConfigDict(populate_by_name=True)
-
-    schema_: str = Field("newsprobe/1", alias="schema")
-    id: str
-    text: str
-    source: str | None = None
-    url: str | None = None
-    outlet: str | None = None
-    title: str | None = None
-    section: str | None = None
-    published: str | None = None
-    language: str | None = None
-    removed: list[RemovedOut] = []
-    spans: list[SpanOut] = []
-    summary: dict[str, Any] = {}
+ArticleOut = article_model()
 
 
 class AnalyzeIn(BaseModel):
@@ -176,7 +143,7 @@ def search_articles(
                       label=label or None, anonymous=anonymous, probe=request.app.state.span_probe)
     with open_store(request) as store:
         try:
-            total, hits = search(store, filters, limit, (page - 1) * limit)
+            total, hits = search(store.connection, filters, limit, (page - 1) * limit)
         except NewsprobeError as exc:
             raise HTTPException(422, str(exc)) from None
     out = []

@@ -15,12 +15,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from newsprobe.errors import NewsprobeError
-from newsprobe.model import Article
-from newsprobe.sourcing import group_by_source
+from newsprobe.core.errors import NewsprobeError
+from newsprobe.core.model import SCHEMA, Article
+from newsprobe.io.search import MARKS, Filters, search
 from newsprobe.web import analysis
 from newsprobe.web.app import ID_PATTERN, open_store, render
-from newsprobe.web.queries import MARKS, Filters, search
 from newsprobe.web.render import (
     layer_infos,
     lead,
@@ -79,7 +78,7 @@ def corpus(
     with open_store(request) as store:
         agg = request.app.state.aggregates.get(store)
         try:
-            total, hits = search(store, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+            total, hits = search(store.connection, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE)
         except NewsprobeError as exc:
             problems.append(str(exc))
             total, hits = 0, []
@@ -129,11 +128,27 @@ def article_context(article: Article, stored: bool) -> dict[str, Any]:
         "data_json": safe_json({"spans": span_data(article.spans), "layers": [i.name for i in infos]}),
         "url_link": safe_url(article.url),
         "summary": summary,
-        "sources": group_by_source(article.layer("attribution")),
+        "panels": layer_panels(article),
         "words": article.summary.get("words"),
         "stored": stored,
         "json_url": f"/api/articles/{article.id}" if stored and _ID.match(article.id) else None,
+        "schema": SCHEMA,
     }
+
+
+def layer_panels(article: Article) -> list[tuple[str, dict[str, Any]]]:
+    """(template, context) of each layer's panel that has something to show for this article, in pipeline order."""
+    from newsprobe.layers import LAYERS
+
+    panels = []
+    for layer in LAYERS:
+        fn = layer.hook("panel")
+        if fn is None or not layer.panel_template:
+            continue
+        context = fn(article, article.layer(layer.span_layer))
+        if context:
+            panels.append((layer.panel_template, context))
+    return panels
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
@@ -148,8 +163,7 @@ def article_page(article_id: str, request: Request) -> HTMLResponse:
 @router.get("/analyze", response_class=HTMLResponse)
 def analyze_form(request: Request) -> HTMLResponse:
     """The form: paste text or upload an HTML or text file."""
-    return render(request, "analyze.html", error=None, values={}, limit=request.app.state.max_upload_bytes,
-                  core_only=analysis.core_only())
+    return render(request, "analyze.html", error=None, values={}, limit=request.app.state.max_upload_bytes)
 
 
 @router.post("/analyze", response_class=HTMLResponse)
@@ -169,8 +183,7 @@ def analyze_submit(
     limit = request.app.state.max_upload_bytes
 
     def again(message: str, status: int = 422) -> HTMLResponse:
-        return render(request, "analyze.html", status_code=status, error=message, values=values, limit=limit,
-                      core_only=analysis.core_only())
+        return render(request, "analyze.html", status_code=status, error=message, values=values, limit=limit)
 
     try:
         if file is not None and file.filename:

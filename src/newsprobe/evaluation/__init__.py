@@ -1,1 +1,0 @@
-"""Scorers that compare newsprobe's layers with gold data."""

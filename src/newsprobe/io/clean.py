@@ -1,0 +1,402 @@
+"""Clean scraped article text of web debris and find its title and section.
+
+Scrapers leave buttons ("Back to top"), share widgets, photo ids, copyright footers and lists of
+related headlines in the text; each of those would otherwise become a "sentence" that later layers
+analyse. The method is general, so it works on sites we have never seen: features of the line itself
+(no letters, only a URL, a file name, a date), a small lexicon of widget text
+(`debris_lexicon.txt`), lines repeated across many pages of one site (`LineStats`), and the
+position of short lines before the first body paragraph (section label, title).
+
+Real prose is protected: a quoted sentence is never removed, and a line of 12 or more words that ends
+like a sentence is body text unless it is repeated across the corpus. Every non-blank line that is
+not kept is listed in `Cleaned.removed` with its reason and line number, so nothing is lost silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from importlib import resources
+
+from newsprobe.core.model import Removed
+
+# Reasons, shared with the tests and the report so that one wording is used everywhere.
+SECTION = "section label (moved to metadata)"
+DATELINE = "dateline (moved to metadata)"
+REPEATED = "repeated across the corpus"
+MEDIA_ID = "photo/media id"
+PHOTO_CREDIT = "photo credit"
+NAVIGATION = "navigation/button text"
+TAGS = "tag list"
+BREADCRUMB = "breadcrumb navigation"
+RELATED_BLOCK = "related-links block"
+RELATED_LINK = "related link"
+COPYRIGHT = "copyright footer"
+URL_ONLY = "URL or e-mail address only"
+SYMBOLS = "symbols/punctuation only"
+NO_LETTERS = "no letters"
+
+BODY_MIN_WORDS = 12  # a sentence-final line this long is prose, not a widget
+SHORT_WORDS = 12  # lexicon, id and credit rules only look at lines this short
+REPEAT_MAX_WORDS = 30  # LineStats counts only lines this short: boilerplate, not paragraphs
+RELATED_MAX_WORDS = 20  # a longer line ends a related-links block
+RELATED_MAX_LINES = 15
+
+# Splitting on \r\n, \r and \n only: str.splitlines would also split on \x85, which is "…" in
+# mis-decoded cp1252 text, and on form feeds inside paragraphs.
+_LINE_SPLIT = re.compile(r"\r\n|\r|\n")
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+_OPEN_QUOTES = "\"'“‘«„‹‚"
+_SENT_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_TRAILING_CLOSERS = "\"'”’»)]"
+
+_NORM_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+_NORM_DIGITS = re.compile(r"\d+")
+_NORM_SPACE = re.compile(r"\s+")
+_KEY_STRIP = re.compile(r"[\W\d_]+")
+
+_URL_ONLY = re.compile(
+    r"^(?:(?:source|via|link|url|e-?mail|contact|web(?:site)?)\s*:\s*)?"
+    r"(?:<?(?:(?:https?|ftp)://|www\.)\S+>?|(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$",
+    re.I,
+)
+_COPYRIGHT = re.compile(
+    r"^(?:©|\(c\)\s*\d{4}|copyright\s*(?:©|\(c\)|\d{4}|by\b|of\b|:))|all rights reserved|©\s*\d{4}", re.I
+)
+_MEDIA_ID = re.compile(
+    r"^(?=\S*_)(?=\S*\d{4,})\S+$"  # 13950601000829_Test_PhotoI, IMG_1234
+    r"|^(?:img|dsc|dscn|dcim|pic|photo|image)[_-]?\d{3,}\S*$"
+    r"|^(?:image|photo|picture|slide)\s+\d+\s*(?:of|/)\s*\d+$"  # gallery counter
+    r"|^[\w\-. ()]{1,100}\.(?:jpe?g|png|gif|webp|bmp|tiff?|svg|heic|avif|mp4|mov|avi|webm|mp3|wav|pdf)$",
+    re.I,
+)
+_PHOTO_CREDIT = re.compile(
+    r"^(?:file\s+)?(?:photo(?:graph)?|image|picture|pic|video|graphic|illustration|credit)s?"
+    r"\s*(?:credit|source)?\s*(?:[:|/©]|by\b|courtesy\b|via\b)"
+    r"|^(?:image|photo)\s+(?:credit|courtesy|source)\b"
+    r"|^(?:ap|afp|reuters|getty images?|epa|anadolu|shutterstock|xinhua|sana|irna)(?:\s+photos?)?\s*/\s*\S"
+    r"|^(?:getty images|shutterstock|istock(?:photo)?|alamy)(?:\s*/.*)?$",
+    re.I,
+)
+_TAGS = re.compile(
+    r"^(?:tags?|topics?|keywords?|filed under|categories|category|related topics)\s*[:：]", re.I
+)
+_BREADCRUMB = re.compile(r"^home\s*[>»›/|]|^[^.!?]{1,40}(?:\s[>»›]\s[^.!?]{1,40}){2,}$", re.I)
+_RELATED_INLINE = re.compile(
+    r"^(?:read|see)\s+(?:also|more)\s*[:|\-–—»]\s*\S|^(?:related|also read|more)\s*[:|»]\s*\S", re.I
+)
+_RELATED_HEADERS = frozenset(
+    {
+        "related", "related news", "related articles", "related stories", "related posts",
+        "related content", "related coverage", "read also", "also read", "see also", "more news",
+        "more stories", "more on this story", "more on this topic", "you may also like",
+        "you might also like", "recommended", "recommended for you", "recommended stories",
+        "most read", "most popular", "most viewed", "trending", "trending now", "latest news",
+        "top stories", "editor s picks", "editors picks", "in other news", "further reading",
+    }
+)  # fmt: skip
+_BYLINE = re.compile(r"^(?:by|von|par|por)\s+\S", re.I)
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_DATE = (
+    rf"(?:{_DAY}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+{_DAY},?\s+\d{{4}}"
+    r"|\d{4}-\d{1,2}-\d{1,2}(?:T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}/\d{1,2}/\d{1,2})"
+)
+_TIME = r"(?:\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*(?:[a-z]{2,5}|[+-]\d{2}:?\d{2}))?)"
+_DATE_LABEL = (
+    r"(?:(?:published|updated|posted|last updated|last modified|date|created)\s*(?:on|at)?\s*[:\-–—]?\s*)"
+)
+_DATELINE = re.compile(
+    rf"^{_DATE_LABEL}?(?:{_WEEKDAY}\s*,?\s*)?(?:{_TIME}\s*[,|\-–—]?\s*)?{_DATE}"
+    rf"(?:\s*(?:[,|\-–—/]|at)?\s*{_TIME})?$",
+    re.I,
+)
+_DATE_LABEL_RE = re.compile(rf"^{_DATE_LABEL}", re.I)
+
+
+def _load_lexicon() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Whole-line phrases and line prefixes, keyed like `_key` so punctuation and case never matter."""
+    text = resources.files("newsprobe.io").joinpath("debris_lexicon.txt").read_text(encoding="utf-8")
+    phrases: set[str] = set()
+    prefixes: list[str] = []
+    for raw in text.splitlines():
+        entry = raw.strip()
+        if not entry or entry.startswith("#"):
+            continue
+        if entry.endswith(" *"):
+            prefixes.append(_key(entry[:-2]))
+        else:
+            phrases.add(_key(entry))
+    phrases.discard("")
+    return frozenset(phrases), tuple(p for p in prefixes if p)
+
+
+def _key(s: str) -> str:
+    """Letters only, lower case: "Comments (3)" and "| Share |" meet their lexicon entries."""
+    return _KEY_STRIP.sub(" ", s.lower()).strip()
+
+
+_LEXICON, _LEXICON_PREFIXES = _load_lexicon()
+_LEXICON_MAX_PHRASE = max(len(p.split()) for p in _LEXICON)
+
+
+def normalize_line(line: str) -> str:
+    """Comparable form of a line: NFKC, lower case, digit runs as "0", edge punctuation and bullets gone.
+
+    Digits are folded so that "© 2016 Site" and "© 2017 Site", or "12 comments" and "3 comments", count
+    as one boilerplate line across pages. The function is idempotent.
+    """
+    s = unicodedata.normalize("NFKC", line).lower()
+    s = _NORM_SPACE.sub(" ", _NORM_DIGITS.sub("0", s))
+    return _NORM_EDGES.sub("", s)
+
+
+@dataclass
+class Cleaned:
+    """Clean text (title line, blank line, body paragraphs) plus what was taken out and why."""
+
+    text: str
+    title: str | None
+    section: str | None
+    removed: list[Removed] = field(default_factory=list)
+    dateline: str | None = None  # a date-only line found in the text, label removed, for the caller to parse
+
+
+@dataclass
+class _Line:
+    number: int
+    text: str
+    words: int
+    reason: str | None = None
+
+
+def _strip(line: str) -> str:
+    """Trim whitespace (NBSP included) and invisible characters; a line of only those is blank."""
+    return line.strip().strip(_INVISIBLE).strip()
+
+
+def _ends_sentence(s: str) -> bool:
+    return _SENT_END.search(s) is not None
+
+
+def _is_quoted(s: str, words: int) -> bool:
+    """A quoted sentence is the evidence later layers look for; it is never debris."""
+    return s[0] in _OPEN_QUOTES and words >= 4 and (_ends_sentence(s) or s[-1] in _TRAILING_CLOSERS)
+
+
+def _is_body(s: str, words: int) -> bool:
+    return words >= BODY_MIN_WORDS and _ends_sentence(s)
+
+
+def _in_lexicon(key: str) -> bool:
+    """The line is a lexicon phrase, starts with a lexicon prefix, or is a run of phrases."""
+    if not key:
+        return False
+    if key in _LEXICON:
+        return True
+    if any(key == p or key.startswith(p + " ") for p in _LEXICON_PREFIXES):
+        return True
+    tokens = key.split()
+    if len(tokens) > 2 * SHORT_WORDS:
+        return False
+    ok = [True] + [False] * len(tokens)  # ok[i]: tokens[:i] is a run of phrases
+    for i in range(1, len(tokens) + 1):
+        for n in range(1, min(_LEXICON_MAX_PHRASE, i) + 1):
+            if ok[i - n] and " ".join(tokens[i - n : i]) in _LEXICON:
+                ok[i] = True
+                break
+    return ok[-1]
+
+
+def _debris_reason(s: str, words: int, repeated: Collection[str]) -> str | None:
+    """Why a line is debris judged on its own, or None to keep it; cheap tests first."""
+    if _is_quoted(s, words):
+        return None
+    if repeated and normalize_line(s) in repeated:
+        return REPEATED
+    if words <= 40 and _COPYRIGHT.search(s):
+        return COPYRIGHT
+    if _is_body(s, words):
+        return None
+    if words <= 2 and _URL_ONLY.match(s):
+        return URL_ONLY
+    if words <= 12 and _DATELINE.match(s):
+        return DATELINE
+    if not any(ch.isalpha() for ch in s):
+        if not any(ch.isalnum() for ch in s):
+            return SYMBOLS
+        if len(s) <= 40:
+            return NO_LETTERS
+        return None
+    if words > 2 * SHORT_WORDS:
+        return None
+    if words <= 5 and _MEDIA_ID.match(s):
+        return MEDIA_ID
+    if words <= SHORT_WORDS and _PHOTO_CREDIT.match(s):
+        return PHOTO_CREDIT
+    if _TAGS.match(s):
+        return TAGS
+    if _BREADCRUMB.match(s):
+        return BREADCRUMB
+    if _in_lexicon(_key(s)):
+        return NAVIGATION
+    if words <= RELATED_MAX_WORDS and _RELATED_INLINE.match(s):
+        return RELATED_LINK
+    return None
+
+
+def _is_section_like(s: str, words: int) -> bool:
+    """One or two capitalised words, no final punctuation: "Syria", "Middle East", "Arts & Culture"."""
+    if len(s) > 30 or not 1 <= words <= 4 or not s[-1].isalnum():
+        return False
+    content = [w for w in s.split() if w.lower() not in {"&", "and", "of", "the"}]
+    return 1 <= len(content) <= 2 and all(w[0].isupper() and not any(c.isdigit() for c in w) for w in content)
+
+
+def _is_title_like(s: str, words: int) -> bool:
+    """A headline: short, starts with a capital, no sentence-final period, not a byline."""
+    if not 2 <= words <= 25 or len(s) > 250:
+        return False
+    if s.rstrip(_TRAILING_CLOSERS)[-1:] in {".", ",", ";", ":", "…", ""}:
+        return False
+    first = next((c for c in s if c.isalnum()), "")
+    if not (first.isupper() or first.isdigit()):
+        return False
+    return not _BYLINE.match(s)
+
+
+def _same_title(line: str, title: str) -> bool:
+    """The text's headline equals the metadata title, which may carry a " | Site name" tail."""
+    a, b = normalize_line(line), normalize_line(title)
+    if not a:
+        return False
+    if a == b:
+        return True
+    return b.startswith(a) and b[len(a) :].lstrip()[:1] in {"|", "-", "–", "—", ":", "»", "·"}
+
+
+def clean_text(
+    raw: str,
+    *,
+    title: str | None = None,
+    section: str | None = None,
+    repeated: Collection[str] = (),
+) -> Cleaned:
+    """Clean one article's text; `title`/`section` from metadata win over what is found in the text.
+
+    `repeated` holds normalized lines (as `LineStats.repeated()` returns them) that are boilerplate of
+    the site. Each kept line becomes one paragraph, trimmed but otherwise unchanged. A metadata title
+    that is not the text's first line is put in front of the text, so the text always starts with it.
+    """
+    lines: list[_Line] = []
+    in_block = 0  # lines left in a related-links block; 0 when not in one
+    dateline: str | None = None
+    for number, raw_line in enumerate(_LINE_SPLIT.split(raw), 1):
+        s = _strip(raw_line)
+        if not s:
+            continue
+        words = len(s.split())
+        reason = _debris_reason(s, words, repeated)
+        if in_block:
+            if _is_quoted(s, words) or _is_body(s, words) or words > RELATED_MAX_WORDS:
+                in_block = 0
+            else:
+                in_block -= 1
+                if reason in (None, DATELINE):
+                    reason = RELATED_BLOCK
+        if words <= 6 and _key(s) in _RELATED_HEADERS:
+            reason = reason or RELATED_BLOCK
+            in_block = RELATED_MAX_LINES
+        if reason == DATELINE and dateline is None:
+            dateline = _DATE_LABEL_RE.sub("", s).strip()
+        lines.append(_Line(number, s, words, reason))
+
+    kept = [ln for ln in lines if ln.reason is None]
+    found_section: str | None = None
+    if len(kept) >= 2:
+        first, second = kept[0], kept[1]
+        meta_match = section is not None and normalize_line(first.text) == normalize_line(section)
+        followed_by_title = (title is not None and _same_title(second.text, title)) or (
+            len(kept) >= 3 and _is_title_like(second.text, second.words)
+        )
+        if meta_match or (_is_section_like(first.text, first.words) and followed_by_title):
+            first.reason = SECTION
+            found_section = first.text
+            kept = kept[1:]
+
+    # The clean text always opens with the headline when one is known, so that later layers analyse it
+    # too: the text's own line when it is there, else the metadata title (an added line, not in `raw`).
+    title_line: str | None = (title.strip() or None) if title is not None else None
+    own_title = False
+    if kept:
+        head = kept[0]
+        if title is not None:
+            own_title = _same_title(head.text, title)
+        else:
+            own_title = len(kept) >= 2 and _is_title_like(head.text, head.words)
+        if own_title:
+            title_line = head.text
+            kept = kept[1:]
+
+    if not kept and not own_title:
+        title_line = None  # a metadata title alone is not an article: leave the text empty
+    paragraphs = ([title_line] if title_line is not None else []) + [ln.text for ln in kept]
+    removed = [Removed(ln.text, ln.reason, ln.number) for ln in lines if ln.reason is not None]
+    return Cleaned(
+        text="\n\n".join(paragraphs),
+        title=title if title is not None else title_line,
+        section=section if section is not None else found_section,
+        removed=removed,
+        dateline=dateline,
+    )
+
+
+class LineStats:
+    """Corpus-level line frequencies, so boilerplate repeated across many pages of one site is found.
+
+    Only short lines are counted (paragraphs are not boilerplate), each once per document, and a
+    document seen before (same normalized text) is skipped so that duplicated stories do not turn
+    their own sentences into "boilerplate".
+    """
+
+    def __init__(self, max_lines: int = 200_000) -> None:
+        self.max_lines = max_lines
+        self.docs = 0
+        self.counts: Counter[str] = Counter()
+        self._seen: set[bytes] = set()
+
+    def observe(self, raw: str) -> None:
+        """Count each distinct normalized short line of one document once."""
+        digest = hashlib.blake2b(" ".join(raw.split()).encode("utf-8"), digest_size=8).digest()
+        if digest in self._seen:
+            return
+        self._seen.add(digest)
+        self.docs += 1
+        distinct = set()
+        for line in _LINE_SPLIT.split(raw):
+            s = _strip(line)
+            if s and len(s.split()) <= REPEAT_MAX_WORDS:
+                norm = normalize_line(s)
+                if norm:
+                    distinct.add(norm)
+        self.counts.update(distinct)
+        if len(self.counts) > self.max_lines:
+            # Lossy counting: lines seen once are what a million-page corpus has most of and what
+            # boilerplate is not; dropping them bounds memory at the cost of a late start for some.
+            self.counts = Counter({k: v for k, v in self.counts.items() if v > 1})
+
+    def repeated(self, min_docs: int = 3, min_share: float = 0.3) -> set[str]:
+        """Normalized lines seen in >= min_docs documents and in >= min_share of documents observed."""
+        if not self.docs:
+            return set()
+        return {line for line, n in self.counts.items() if n >= min_docs and n / self.docs >= min_share}

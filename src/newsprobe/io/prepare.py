@@ -1,0 +1,91 @@
+"""From an ingested `Document` to an `Article`: clean text, metadata from text when missing, language.
+
+Kept apart from the spaCy analysis because it is cheap: the store can skip an article it already
+holds before paying for the parse, which is what makes ingest resumable at low cost.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from datetime import date, datetime
+from urllib.parse import urlparse
+
+from newsprobe.core.model import Article, Document, IngestError, content_id
+from newsprobe.io.clean import clean_text
+from newsprobe.layers.dates.component import parse_date
+
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+
+
+def normalize_published(value: str | None) -> str | None:
+    """Publication dates arrive in many shapes; store ISO `YYYY-MM-DD` (with time when given) or nothing."""
+    if not value:
+        return None
+    value = str(value).strip()
+    if m := _ISO.search(value):
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+        if _valid(y, mo, d):
+            if m[4]:
+                return datetime(y, mo, d, int(m[4]), int(m[5]), int(m[6] or 0)).isoformat()
+            return date(y, mo, d).isoformat()
+    # Anything else ("Mon Aug 29, 2016 1:31", "29 August 2016"): the date layer's parser, with no anchor,
+    # so only absolute dates come back.
+    day = parse_date(value, None)
+    return day["value"] if day["granularity"] == "day" else None
+
+
+def _valid(y: int, mo: int, d: int) -> bool:
+    try:
+        date(y, mo, d)
+    except ValueError:
+        return False
+    return 1900 <= y <= 2100
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code from py3langid on the first few thousand characters (enough, and bounded cost)."""
+    sample = text[:3000]
+    if len(sample.split()) < 3:
+        return None
+    import py3langid
+
+    lang, _ = py3langid.classify(sample)
+    return lang
+
+
+def outlet_from_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlparse(url).hostname or ""
+    return host.removeprefix("www.") or None
+
+
+def document_id(doc: Document) -> str:
+    """Id of the content as ingested (before cleaning), so it does not depend on which corpus it came with."""
+    return content_id(doc.text or "")
+
+
+def prepare(doc: Document, repeated: Collection[str] = ()) -> Article | IngestError:
+    if not doc.text or not doc.text.strip():
+        return IngestError(doc.source, "no article text")
+    cleaned = clean_text(doc.text, title=doc.title, section=doc.section, repeated=repeated)
+    if repeated and not cleaned.text.strip():
+        # Corpus statistics that would erase a whole article are wrong about it (templated copy):
+        # fall back to what the page itself shows.
+        cleaned = clean_text(doc.text, title=doc.title, section=doc.section)
+    if not cleaned.text.strip():
+        return IngestError(doc.source, "no article text left after removing web debris")
+    published = normalize_published(doc.published) or normalize_published(getattr(cleaned, "dateline", None))
+    return Article(
+        id=document_id(doc),
+        text=cleaned.text,
+        source=doc.source,
+        url=doc.url,
+        outlet=doc.outlet or outlet_from_url(doc.url),
+        title=cleaned.title,
+        section=cleaned.section,
+        published=published,
+        language=doc.language or detect_language(cleaned.text),
+        removed=cleaned.removed,
+    )

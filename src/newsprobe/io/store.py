@@ -1,0 +1,309 @@
+"""SQLite store: one file holding articles, their spans, a full-text index and the ingest failures.
+
+Why SQLite: a corpus of hundreds of thousands of articles must be searchable and resumable without a
+server. Every write of a batch is one transaction and the article id is the primary key, so a process
+killed at any moment (even SIGKILL) leaves either whole articles or none, and re-running the ingest
+simply skips what is already stored.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+from newsprobe.core.errors import NewsprobeError
+from newsprobe.core.model import SCALAR_FIELDS, Article, Span
+
+MIN_PREFIX = 6
+
+# Each step brings a store from the version before it to its own; a store is upgraded in place, step by step, when
+# it is opened. The statements of a released step never change: a new need is a new step.
+# `seq` is an INTEGER PRIMARY KEY (a rowid alias) rather than the implicit rowid: VACUUM may renumber an
+# implicit rowid, which would silently break the external-content FTS index that points at it.
+MIGRATIONS: list[tuple[int, str, list[str]]] = [
+    (1, "articles, spans, full-text index, failures", [
+        """CREATE TABLE IF NOT EXISTS articles (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            source TEXT, url TEXT, outlet TEXT, title TEXT, section TEXT, published TEXT, language TEXT,
+            text TEXT NOT NULL,
+            removed TEXT NOT NULL DEFAULT '[]',
+            summary TEXT NOT NULL DEFAULT '{}',
+            added_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS articles_outlet ON articles (outlet)",
+        """CREATE TABLE IF NOT EXISTS spans (
+            article_id TEXT NOT NULL REFERENCES articles (id),
+            layer TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+            label TEXT NOT NULL, text TEXT NOT NULL, attrs TEXT NOT NULL DEFAULT '{}'
+        )""",
+        "CREATE INDEX IF NOT EXISTS spans_article ON spans (article_id)",
+        """CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (
+            title, text, content='articles', content_rowid='seq'
+        )""",
+        # Triggers keep the index in the same transaction as the row, so the two can never disagree.
+        """CREATE TRIGGER IF NOT EXISTS articles_ai AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts (rowid, title, text) VALUES (new.seq, new.title, new.text);
+        END""",
+        """CREATE TRIGGER IF NOT EXISTS articles_ad AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts (articles_fts, rowid, title, text)
+            VALUES ('delete', old.seq, old.title, old.text);
+        END""",
+        """CREATE TRIGGER IF NOT EXISTS articles_au AFTER UPDATE ON articles BEGIN
+            INSERT INTO articles_fts (articles_fts, rowid, title, text)
+            VALUES ('delete', old.seq, old.title, old.text);
+            INSERT INTO articles_fts (rowid, title, text) VALUES (new.seq, new.title, new.text);
+        END""",
+        """CREATE TABLE IF NOT EXISTS failures (
+            source TEXT NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL
+        )""",
+    ]),
+    (2, "covering index for 'has a span of layer X with label Y' (web filters, outlet figures); dates index", [
+        # Stores written by early version-1 code lack it (the web app used to add it on start).
+        "CREATE INDEX IF NOT EXISTS spans_layer_label_article ON spans (layer, label, article_id)",
+        "CREATE INDEX IF NOT EXISTS articles_published ON articles (published)",
+    ]),
+]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+SPAN_INDEX = "spans_layer_label_article"
+NEWSPROBE_TABLES = frozenset({"articles", "spans", "failures", "articles_fts"})
+
+# Columns of the articles table that hold the article's fields: its one-string fields as they are, its nested ones
+# (except spans, which have a table of their own) as JSON. Both lists come from the data model.
+_JSON_FIELDS = ("removed", "summary")
+_COLUMNS = ", ".join([*SCALAR_FIELDS, *_JSON_FIELDS])
+log = logging.getLogger("newsprobe.store")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def article_row(art: Article) -> dict[str, object]:
+    """The article as its `articles` row (without `seq`, `added_at`)."""
+    data = art.to_dict()
+    row: dict[str, object] = {name: data[name] for name in SCALAR_FIELDS}
+    row.update({name: json.dumps(data[name], ensure_ascii=False) for name in _JSON_FIELDS})
+    return row
+
+
+def article_from_row(row: sqlite3.Row | dict, spans: list[Span]) -> Article:
+    """The article from its `articles` row and its spans: through `Article.from_dict`, the one deserialiser."""
+    data = {name: row[name] for name in SCALAR_FIELDS}
+    data.update({name: json.loads(row[name]) for name in _JSON_FIELDS})
+    data["spans"] = spans
+    return Article.from_dict(data)
+
+
+class Store:
+    """An open newsprobe database. Use as a context manager; not shared between threads."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a batch is exactly one transaction.
+        self._db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA busy_timeout = 30000")
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        self._db.execute("PRAGMA foreign_keys = ON")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            self._db.close()
+            raise NewsprobeError(
+                f"{self.path}: store schema version {version} is newer than this newsprobe supports "
+                f"({SCHEMA_VERSION}); upgrade newsprobe"
+            )
+        for step, what, statements in MIGRATIONS:
+            if step <= version:
+                continue
+            with self._transaction():
+                for statement in statements:
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {step}")
+            log.info("%s: store upgraded to version %d (%s)", self.path, step, what)
+
+    @property
+    def has_span_index(self) -> bool:
+        """Whether the (layer, label, article_id) index is there (always, once a store is at version 2)."""
+        row = self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (SPAN_INDEX,))
+        return row.fetchone() is not None
+
+    @property
+    def version(self) -> int:
+        return self._db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The open connection, for read-only queries the Store has no method for (the web view's filters)."""
+        return self._db
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- membership -----------------------------------------------------------------------------------
+
+    def has(self, article_id: str) -> bool:
+        return self._db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def existing(self, ids: Iterable[str]) -> set[str]:
+        """Which of `ids` are stored; lets the caller skip expensive analysis of articles it already has."""
+        found: set[str] = set()
+        wanted = list(dict.fromkeys(ids))
+        chunk = 500  # stays well under SQLite's limit on bound parameters
+        for i in range(0, len(wanted), chunk):
+            part = wanted[i : i + chunk]
+            marks = ",".join("?" * len(part))
+            rows = self._db.execute(f"SELECT id FROM articles WHERE id IN ({marks})", part)
+            found.update(row[0] for row in rows)
+        return found
+
+    def count(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    # -- writing --------------------------------------------------------------------------------------
+
+    def add_many(self, articles: Iterable[Article]) -> tuple[int, int]:
+        """Store articles in one transaction; return (stored, duplicates skipped).
+
+        ON CONFLICT (id) DO NOTHING makes re-running an interrupted ingest harmless (unlike INSERT OR IGNORE
+        it skips only a duplicate id, never hides a NOT NULL violation), and spans are written only when the
+        article row was new, so a duplicate never doubles its spans. Any error rolls the whole batch back.
+        """
+        stored = skipped = 0
+        added_at = _now()
+        with self._transaction():
+            for art in articles:
+                row = article_row(art)
+                cur = self._db.execute(
+                    f"INSERT INTO articles ({', '.join(row)}, added_at) VALUES ({', '.join('?' * (len(row) + 1))}) "
+                    "ON CONFLICT (id) DO NOTHING",
+                    (*row.values(), added_at),
+                )
+                if cur.rowcount != 1:
+                    skipped += 1
+                    continue
+                stored += 1
+                self._db.executemany(
+                    'INSERT INTO spans (article_id, layer, start, "end", label, text, attrs) '
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (
+                            art.id,
+                            s.layer,
+                            s.start,
+                            s.end,
+                            s.label,
+                            s.text,
+                            json.dumps(s.attrs, ensure_ascii=False),
+                        )
+                        for s in art.spans
+                    ],
+                )
+        return stored, skipped
+
+    def record_failure(self, source: str, reason: str) -> None:
+        """Keep an ingest failure so the run's report can list it even after a restart."""
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO failures (source, reason, at) VALUES (?, ?, ?)", (source, reason, _now())
+            )
+
+    def failures(self) -> list[tuple[str, str]]:
+        return [tuple(row) for row in self._db.execute("SELECT source, reason FROM failures ORDER BY rowid")]
+
+    # -- reading --------------------------------------------------------------------------------------
+
+    def get(self, article_id: str) -> Article | None:
+        """Article by id, or by a unique id prefix of at least 6 characters (like git); None if absent.
+
+        An ambiguous prefix raises NewsprobeError naming the candidates rather than guessing.
+        """
+        row = self._db.execute(
+            f"SELECT seq, {_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        if row is None and len(article_id) >= MIN_PREFIX:
+            # Range scan on the unique index; chr(0x10FFFF) sorts after any text that extends the prefix.
+            rows = self._db.execute(
+                f"SELECT seq, {_COLUMNS} FROM articles WHERE id >= ? AND id < ? ORDER BY id LIMIT 6",
+                (article_id, article_id + chr(0x10FFFF)),
+            ).fetchall()
+            if len(rows) > 1:
+                ids = ", ".join(r["id"] for r in rows[:5])
+                raise NewsprobeError(
+                    f"id prefix {article_id!r} is ambiguous: {ids}{', ...' if len(rows) > 5 else ''}"
+                )
+            row = rows[0] if rows else None
+        if row is None:
+            return None
+        return self._build([row])[0]
+
+    def iter_articles(self, batch_size: int = 500) -> Iterator[Article]:
+        """Every article in insertion order, fetched `batch_size` at a time so memory stays bounded.
+
+        Keyset paging on `seq` (not OFFSET) keeps each batch an index seek, and no cursor stays open
+        across a yield, so the caller may write to the store while iterating.
+        """
+        last = 0
+        while True:
+            rows = self._db.execute(
+                f"SELECT seq, {_COLUMNS} FROM articles WHERE seq > ? ORDER BY seq LIMIT ?",
+                (last, batch_size),
+            ).fetchall()
+            if not rows:
+                return
+            last = rows[-1]["seq"]
+            yield from self._build(rows)
+
+    def _build(self, rows: list[sqlite3.Row]) -> list[Article]:
+        """Articles from article rows, with their spans loaded in one query for the whole batch."""
+        ids = [row["id"] for row in rows]
+        spans: dict[str, list[Span]] = {i: [] for i in ids}
+        marks = ",".join("?" * len(ids))
+        for aid, layer, start, end, label, text, attrs in self._db.execute(
+            f'SELECT article_id, layer, start, "end", label, text, attrs FROM spans '
+            f"WHERE article_id IN ({marks}) ORDER BY rowid",
+            ids,
+        ):
+            spans[aid].append(Span(layer, start, end, label, text, json.loads(attrs)))
+        return [article_from_row(row, spans[row["id"]]) for row in rows]
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception: the unit of atomicity for a batch.
+
+    IMMEDIATE takes the write lock up front, so two writers wait on the busy timeout instead of failing
+    half-way through with SQLITE_BUSY when upgrading a read lock.
+    """
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")

@@ -1,0 +1,56 @@
+"""Layer `technique`: spans of propaganda labelled with one of the 14 techniques of the Propaganda Techniques Corpus.
+
+Each span's label is the technique (corpus spelling, e.g. `Name_Calling,Labeling`); `attrs.score` (0..1) is the
+span score times the technique's probability, `attrs.si_score` the span score alone (mean probability of its tokens
+being propaganda), `attrs.technique_p` the technique's probability given the span. A span may carry a second
+technique (a second span at the same place), and spans of different techniques may overlap. `threshold` is the
+token probability a span needs: lower finds more (recall), higher finds less but surer (precision); the model's
+own, chosen on PTC dev, by default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from newsprobe.core.spans import write_layer
+
+
+@Language.factory("newsprobe/techniques", assigns=["doc.spans"], default_config={"threshold": None})
+def make_techniques(nlp: Language, name: str, threshold: float | None) -> TechniqueTagger:
+    return TechniqueTagger(threshold)
+
+
+class TechniqueTagger:
+    """Holds the threshold; the model is loaded once per process on first use."""
+
+    def __init__(self, threshold: float | None = None) -> None:
+        if threshold is not None and not 0.0 <= float(threshold) <= 1.0:
+            raise ValueError(f"technique threshold must be in 0..1, got {threshold}")
+        self.threshold = None if threshold is None else float(threshold)
+
+    def __call__(self, doc: Doc) -> Doc:
+        from newsprobe.layers.techniques.tagger import LABEL_PRIOR, LABEL_TERMS, NAME_CALLING, find_techniques
+
+        items = []
+        for technique, start, end, score, si_score, p in _with_p(find_techniques(doc.text, self.threshold)):
+            span = doc.char_span(start, end, label=technique, alignment_mode="expand")
+            if span is None:
+                continue
+            attrs = {"score": round(score, 4), "si_score": round(si_score, 4), "technique_p": round(p, 4)}
+            if technique == NAME_CALLING and si_score == LABEL_PRIOR and LABEL_TERMS.fullmatch(span.text):
+                attrs["evidence"] = "label list"  # proposed by LABEL_TERMS, kept by the technique head
+            items.append((span, attrs))
+        write_layer(doc, "technique", items)
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+
+def _with_p(found: list[tuple[str, int, int, float, float]]) -> Iterator[tuple[str, int, int, float, float, float]]:
+    for technique, start, end, score, si_score in found:
+        yield technique, start, end, score, si_score, (score / si_score if si_score > 0 else 0.0)
