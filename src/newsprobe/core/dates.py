@@ -46,6 +46,8 @@ WEEKDAYS.update(
 MONTHS: dict[str, int] = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
+MONTH_NAMES: tuple[str, ...] = tuple(name.lower() for name in calendar.month_name if name)
+WEEKDAY_NAMES: tuple[str, ...] = tuple(list(WEEKDAYS)[:7])
 
 _ONES = "one two three four five six seven eight nine".split()
 _TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
@@ -70,12 +72,11 @@ def _alternation(words: Iterable[str]) -> str:
 # (MONTH_NAME / WEEKDAY_NAME), or "may", "march" and "sun" would be dates.
 MONTH = rf"(?:{_alternation(MONTHS)})\.?"
 WEEKDAY = rf"(?:{_alternation(WEEKDAYS)})\.?"
-_FULL_MONTHS = [name for name in calendar.month_name if name]
 MONTH_NAME = (
-    rf"(?-i:(?:{_alternation(_FULL_MONTHS)})\b"
-    rf"|(?:{_alternation(m.capitalize() for m in MONTHS if m.capitalize() not in _FULL_MONTHS)})\b\.?)"
+    rf"(?-i:(?:{_alternation(m.capitalize() for m in MONTH_NAMES)})\b"
+    rf"|(?:{_alternation(m.capitalize() for m in MONTHS if m not in MONTH_NAMES)})\b\.?)"
 )
-WEEKDAY_NAME = rf"(?-i:(?:{_alternation(name.capitalize() for name in list(WEEKDAYS)[:7])})\b)"
+WEEKDAY_NAME = rf"(?-i:(?:{_alternation(name.capitalize() for name in WEEKDAY_NAMES)})\b)"
 DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 YEAR = r"(?:1[89]|20)\d\d\b"
 NUMBER_WORD = rf"(?:{_alternation(w for w in NUMBERS if w not in ('a', 'an', 'a couple of', 'couple of'))})\b"
@@ -338,7 +339,7 @@ _TIME_WORDS = re.compile(
     rf"\b(?:{_alternation(MONTHS)}|{_alternation(WEEKDAYS)}|"
     r"(?:second|minute|hour|day|week|month|year|decade)s?|centur(?:y|ies)|weekends?|today|tonight|tomorrow|"
     r"yesterday|overnight|morning|afternoon|evening|night|spring|summer|autumn|fall|winter|"
-    r"seasons?|quarters?|fiscal|annual(?:ly)?|daily|weekly|monthly|yearly|nightly|holidays?|christmas|easter|"
+    r"seasons?|(?:first|second|third|fourth|last|next|this|previous|fiscal)\s+quarter|fiscal|annual(?:ly)?|daily|weekly|monthly|yearly|nightly|holidays?|christmas|easter|"
     r"ramadan|eid|thanksgiving|hanukkah|passover|halloween|new\s+year|election|era|period|now|recent(?:ly)?)\b"
     r"|\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b|(?<!\d)(?:1[0-9]|20|21)\d\d(?!\d)|\d0['’]?s\b|['’]\d0s\b"
     r"|\b\d{1,2}(?:st|nd|rd|th)\b",
