@@ -116,7 +116,7 @@ _PERIOD = re.compile(
     r"|the\s+coming|the\s+last)\s+(?P<unit>week|month|year)$"
 )
 _WEEKDAY_EXPR = re.compile(
-    r"^(?:(?P<rel>last|this\s+past|this\s+coming|coming|next|this|past)\s+)?(?P<wd>[a-z]+)"
+    r"^(?:(?P<rel>last|this\s+past|this\s+coming|coming|next|this|past)\s+)?(?:(?:early|late)\s+)?(?P<wd>[a-z]+)"
     r"(?:\s+(?:morning|afternoon|evening|night))?$"
 )
 # "the past 24 hours", "the last three years", "the next few days": a stretch of time that ends (or starts) at
