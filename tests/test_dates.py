@@ -140,6 +140,13 @@ def test_time_phrases_ner_misses_are_dates_too(nlp, text, expression):
 def test_counts_labelled_date_by_ner_are_not_dates(nlp):
     assert list(dates(nlp, "Forty migrants died at sea this week.")) == ["this week"]
     assert "Between 5" not in dates(nlp, "Between 5 and 10 soldiers were captured near Homs.")
+    assert not dates(nlp, "The generals cited her years as secretary of state.")
+    assert "tomorrow" not in dates(nlp, "The refugees still hope for a brighter tomorrow.")
+    assert "West 23rd" not in dates(nlp, "The bomb went off in front of 131 West 23rd Street.")
+
+
+def test_possessive_dates_resolve():
+    assert parse_date("last week's", ANCHOR)["value"] == "2016-08-15"
 
 
 def test_a_stretch_up_to_publication_is_relative():

@@ -283,6 +283,9 @@ CASES: list[tuple[str, list[dict]]] = [
     ("A 6.2 magnitude earthquake struck the coast.", [dict(value=6.2, unit="magnitude", counted=None)]),
     ("The new plant will produce 450 megawatts of power.", [dict(value=450, unit="megawatt", counted=None)]),
     ("The jet dropped a 2,000 pound bomb on the bridge.", [dict(value=2000, unit="lb", counted=None)]),
+    ("Nearly 1,500 coal- and gas-fired power plants emit carbon dioxide.",
+     [dict(value=1500, qualifier="nearly")]),  # an estimate counts, even before a suspended hyphen
+    ("The blast went off in front of 131 West 23rd Street.", []),
 ]
 
 

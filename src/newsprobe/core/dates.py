@@ -195,6 +195,7 @@ def parse_date(text: str, anchor: date | None = None, future: bool = False) -> d
     """What one date expression means. `anchor` is the publication day; `future` says the sentence looks forward
     ("will meet Monday")."""
     t = " ".join(text.lower().replace("’", "'").split()).strip(" .,;:()\"'")
+    t = t.removesuffix("'s").removesuffix("'")  # "last week's forum", "the 1990s'"
     # Absolute dates first: they may sit inside longer expressions ("on 29 August 2016").
     for rx in _FULL:
         m = rx.search(t)
@@ -342,15 +343,18 @@ _TIME_WORDS = re.compile(
     r"seasons?|(?:first|second|third|fourth|last|next|this|previous|fiscal)\s+quarter|fiscal|annual(?:ly)?|daily|weekly|monthly|yearly|nightly|holidays?|christmas|easter|"
     r"ramadan|eid|thanksgiving|hanukkah|passover|halloween|new\s+year|election|era|period|now|recent(?:ly)?)\b"
     r"|\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b|(?<!\d)(?:1[0-9]|20|21)\d\d(?!\d)|\d0['’]?s\b|['’]\d0s\b"
-    r"|\b\d{1,2}(?:st|nd|rd|th)\b",
+    r"|\bthe\s+\d{1,2}(?:st|nd|rd|th)\b|\b\d{1,2}(?:st|nd|rd|th)\s+of\b|\bago\b",
     re.I,
 )
+# "her years as secretary", "his days in office": a stretch of someone's life, not a time something happened.
+_POSSESSED = re.compile(r"^(?:her|his|their|its|our|my|your)\s", re.I)
 
 
 def is_date_expression(text: str) -> bool:
     """Does the text hold anything that names a time: a month, a weekday, a time noun, a year, a date in digits?
-    NER sometimes labels a bare number DATE ("Forty migrants died", "Between 5 and 10 soldiers"); those are counts."""
-    return bool(_TIME_WORDS.search(text))
+    NER sometimes labels a bare number DATE ("Forty migrants died", "Between 5 and 10 soldiers"); those are counts,
+    and "her years as secretary" is part of a life, not a date."""
+    return bool(_TIME_WORDS.search(text)) and not _POSSESSED.match(text)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -216,7 +216,8 @@ _NON_QUANTITY_RES = [
     re.compile(r"\+\d[\d\s().-]{6,}\d|\(\d{2,4}\)\s*\d{3,4}[\s.-]?\d{3,4}|\b\d{3}[-.]\d{3}[-.]\d{4}\b|\b\d{3}-\d{4}\b"),
     re.compile(r"(?<!\d)\d{7,}(?!\d)"),  # ids, serial numbers, photo file names
     re.compile(r"§+\s*\d+"),  # sections of a law
-    re.compile(r"\b\d+\s+(?:[A-Z][\w.]*\s+){1,3}(?:Street|St\.|Avenue|Ave\.?|Road|Rd\.|Boulevard|Blvd\.?|Lane|Drive)\b"),
+    re.compile(r"\b\d+\s+(?:(?:[A-Z][\w.]*|\d+(?:st|nd|rd|th))\s+){1,3}"
+               r"(?:Street|St\.|Avenue|Ave\.?|Road|Rd\.|Boulevard|Blvd\.?|Lane|Drive)\b"),  # "131 West 23rd Street"
     re.compile(r"\b\d{1,3}:\d{1,3}(?:[-–]\d{1,3})?\b"),  # chapter and verse, scores: "Acts 12:1-11"
     re.compile(
         r"\b(?:resolution|route|article|flight|room|highway|road|no\.|number|chapter|section|paragraph|page|"
@@ -432,6 +433,8 @@ def _names_a_thing(text: str, cand: _Cand, tags: dict[int, tuple[str, str]]) -> 
     hang-up call", "the 405 freeway", "a 12 gauge shotgun" (a count of more than one is followed by a plural)."""
     if cand.kind != "single" or cand.words or cand.unit or cand.currency or cand.scale != 1 or cand.value == 1:
         return False
+    if cand.qualifier != "exactly":
+        return False  # "nearly 1,500 coal- and gas-fired plants": an estimate is a count
     if not text[cand.phrase_end : cand.phrase_end + 1].isspace():
         return False
     words = _noun_phrase(text, cand.phrase_end, tags)

@@ -54,6 +54,16 @@ def _looks_forward(span: Span) -> bool:
     return False
 
 
+def _figurative(ent: Span) -> bool:
+    """ "a brighter tomorrow", "the today of the party": a day word as a noun after a determiner or adjective."""
+    if len(ent) != 1 or ent[0].lower_ not in ("today", "tomorrow", "yesterday") or ent.start == 0:
+        return False
+    doc, i = ent.doc, ent.start
+    if doc[i - 1].pos_ in ("DET", "ADJ", "PRON") or doc[i - 1].tag_ in ("JJ", "JJR", "JJS", "PRP$"):
+        return True
+    return i >= 2 and doc[i - 2].lower_ in ("a", "an") and doc[i - 1].pos_ in ("NOUN", "ADJ")  # "a brighter tomorrow"
+
+
 def _expressions(doc: Doc) -> list[Span]:
     """DATE entities that name a time (split where one holds several full dates), TIME entities that name a day, ISO
     dates spaCy missed, and the shared grammar's time phrases that NER missed."""
@@ -68,6 +78,8 @@ def _expressions(doc: Doc) -> list[Span]:
                     sp = doc.char_span(ent.start_char + s, ent.start_char + e, label="DATE", alignment_mode="expand")
                     if sp is not None and (not spans or sp.start >= spans[-1].end):
                         spans.append(sp)
+                continue
+            if _figurative(ent):
                 continue
             start = ent.start
             while start > 0 and doc[start - 1].lower_.rstrip(".") in _CALENDAR_WORDS:
@@ -104,7 +116,7 @@ def _missed_phrases(doc: Doc, text: str, spans: list[Span], ents: list[tuple[int
         if any(s < end and begin < e for s, e in taken + names) or (begin, end) in same:
             continue
         sp = doc.char_span(begin, end, label="DATE", alignment_mode="contract")
-        if sp is not None and sp.text.strip():
+        if sp is not None and sp.text.strip() and not _figurative(sp):
             out.append(sp)
             taken.append((sp.start_char, sp.end_char))
     return out
