@@ -91,12 +91,20 @@ def test_workers_use_the_callers_layers_and_stream_in_order():
     assert all({s.layer for s in a.spans} == {"sentence"} for a in arts)
 
 
-def test_resolve_processes_defaults_to_every_core():
+def test_resolve_processes_defaults_to_every_core(tmp_path):
     from newsprobe.workers import available_cores, resolve_processes
 
     assert resolve_processes(None) == available_cores() >= 1
     assert resolve_processes(0) == available_cores()
     assert resolve_processes(3) == 3
+    page = tmp_path / "one.txt"
+    page.write_text(_page(1), encoding="utf-8")
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("{}\n", encoding="utf-8")
+    assert resolve_processes(None, [page]) == 1  # one page: no pool
+    assert resolve_processes(None, [feed]) == available_cores()  # a feed may hold any number of articles
+    assert resolve_processes(None, [tmp_path]) == available_cores()
+    assert resolve_processes(2, [page]) == 2  # asked for: given
 
 
 def test_workers_exit_when_their_parent_is_killed(tmp_path):

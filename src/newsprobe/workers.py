@@ -16,9 +16,10 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict
+from pathlib import Path
 
 from newsprobe.core.model import Article, IngestError
 from newsprobe.core.settings import Settings, configure, settings
@@ -36,9 +37,18 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def resolve_processes(processes: int | None) -> int:
-    """`None` or 0: every available core; otherwise the number asked for (at least 1)."""
-    return available_cores() if not processes else max(1, processes)
+def resolve_processes(processes: int | None, paths: Sequence[str | Path] = ()) -> int:
+    """`None` or 0: every available core, but no more workers than articles when `paths` are all single-article
+    files (text, HTML): analysing one page should not start a pool. Otherwise the number asked for (at least 1)."""
+    if processes:
+        return max(1, processes)
+    cores = available_cores()
+    from newsprobe.io.read.files import kind_of
+
+    single = [Path(p) for p in paths]
+    if single and all(p.is_file() and kind_of(p) in ("text", "html") for p in single):
+        return min(cores, len(single))
+    return cores
 
 
 def _start(current: dict, parent: int) -> None:

@@ -127,7 +127,7 @@ def analyze(
     failed = 0
     articles: list[dict] = []
     items = analyze_paths(paths, max_bytes=max_bytes, published=published, outlet=outlet,
-                          processes=resolve_processes(processes))
+                          processes=resolve_processes(processes, paths))
     # The bar goes to stderr when that is a terminal, unless text reports are printed to the same screen.
     show = progress and err.is_terminal and not (fmt is Format.text and out.is_terminal)
     with progress_bar("analysing", paths, max_bytes, show=show) as (bar, task):
@@ -172,7 +172,7 @@ def ingest(
             progress.advance(task)
 
         tally = run_ingest(paths, store, batch_size=batch_size, max_bytes=max_bytes, on_item=tick,
-                           processes=resolve_processes(processes))
+                           processes=resolve_processes(processes, paths))
     err.print(
         f"stored {tally.stored}, duplicates skipped {tally.duplicates}, failed {len(tally.failed)}"
         f" -> {escape(str(db))}",
