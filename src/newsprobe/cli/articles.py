@@ -20,7 +20,6 @@ from rich.progress import (
     Task,
     TextColumn,
     TimeElapsedColumn,
-    TimeRemainingColumn,
 )
 from rich.text import Text
 
@@ -70,12 +69,28 @@ def register(app: typer.Typer) -> None:
         app.command()(fn)
 
 
+def _rate(task: Task) -> float | None:
+    """Articles per second since the start: steadier than a sliding window when results come in chunks."""
+    return task.completed / task.elapsed if task.completed and task.elapsed else None
+
+
 class RateColumn(ProgressColumn):
-    """Articles per second, once the first one is done (rich measures it over the last 30 seconds)."""
+    """Articles per second, from the first article on."""
 
     def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text("" if speed is None else f"{speed:.1f}/s", style="progress.data.speed")
+        rate = _rate(task)
+        return Text("" if rate is None else f"{rate:.2f}/s", style="progress.data.speed")
+
+
+class EtaColumn(ProgressColumn):
+    """Time left at the rate so far, once the total is known and an article is done."""
+
+    def render(self, task: Task) -> Text:
+        rate = _rate(task)
+        if rate is None or task.total is None:
+            return Text("eta -:--:--", style="progress.remaining")
+        left = int(max(0.0, task.total - task.completed) / rate)
+        return Text(f"eta {left // 3600}:{left % 3600 // 60:02d}:{left % 60:02d}", style="progress.remaining")
 
 
 @contextmanager
@@ -88,10 +103,9 @@ def progress_bar(description: str, paths: list[Path], max_bytes: int, show: bool
     from newsprobe.run import count_documents
 
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        RateColumn(), TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
+                        RateColumn(), TimeElapsedColumn(), EtaColumn(),
                         console=err, transient=False, disable=not show)
     task = progress.add_task(description, total=None)
-    progress.advance(task, 0)  # a first sample at the start: the rate is known from the first article on
 
     def count() -> None:
         try:
