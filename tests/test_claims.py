@@ -35,9 +35,10 @@ def test_claims_are_sentences_with_scores(seed_article):
     for c in claims:
         assert (c.start, c.end) in sentences
         assert 0.0 <= c.attrs["checkworthy"] <= 1.0
-        assert c.attrs["checkworthy"] >= 0.5 or c.attrs["quantities"]
+        assert c.attrs["checkworthy"] >= 0.5 or c.attrs["quantities"] or c.attrs.get("headline")
+    body = [c for c in claims if not c.attrs.get("headline")]
     summary = seed_article.summary["claim"]
-    assert summary["count"] == len(claims) and summary["numeric"] >= 2
+    assert summary["count"] == len(body) and summary["numeric"] >= 2
 
 
 def test_chit_chat_is_not_a_claim():
@@ -157,3 +158,44 @@ def test_schema_pins_a_quantitys_when_and_where(seed_article, validator):
         broken = copy.deepcopy(data)
         broken["spans"][claim]["attrs"]["quantities"][0][field] = bad
         assert not validator.is_valid(broken), field
+
+
+def test_headline_is_scored_but_flagged_and_left_out_of_the_shares():
+    """The title line is kept as a claim with `headline: true` even when it scores low, and the summary's counts and
+    check-worthy share are over the body's sentences only."""
+    from newsprobe.core.model import Article
+    from newsprobe.core.summary import summarize
+
+    text = "Bread Prices Soar in the Capital\n\nPrices rose here. Taxes fell there. The mayor thanked everyone."
+    nlp = load_nlp(["sentences"])
+    doc = nlp.make_doc(text)
+    doc._.title = "Bread prices soar in the capital"
+    doc = nlp(doc)
+    sents = list(doc.spans["sentence"])
+    assert sents[0].text.startswith("Bread Prices Soar")
+    add_claims(doc, sents, [0.2, 0.9, 0.7, 0.1], threshold=0.5)
+    spans = [s for s in doc_to_spans(doc) if s.layer == "claim"]
+    assert [(s.attrs.get("headline", False), s.attrs["check_worthy"]) for s in spans] == [
+        (True, False), (False, True), (False, True)]
+    art = Article(id="x", text=text, title="Bread prices soar in the capital",
+                  spans=spans + [s for s in doc_to_spans(doc) if s.layer == "sentence"])
+    summary = summarize(art, layers={"claim", "sentence"})["claim"]
+    assert (summary["count"], summary["checkworthy"], summary["sentences"]) == (2, 2, 3)
+    assert summary["checkworthy_share"] == round(2 / 3, 3) and summary["headline_checkworthy"] is False
+
+
+def test_no_headline_without_a_matching_title():
+    """A first line that is not the title (or no title at all) is body text: nothing is flagged."""
+    nlp = load_nlp(["sentences"])
+    for title in (None, "Something else entirely"):
+        doc = nlp.make_doc("Prices rose here.\n\nTaxes fell there.")
+        doc._.title = title
+        doc = nlp(doc)
+        add_claims(doc, list(doc.spans["sentence"]), [0.9, 0.9], threshold=0.5)
+        assert not any(s.attrs.get("headline") for s in doc_to_spans(doc) if s.layer == "claim")
+
+
+def test_seed_headline_is_flagged(seed_article):
+    (head,) = [s for s in seed_article.layer("claim") if s.attrs.get("headline")]
+    assert head.start == 0 and seed_article.title and head.text.strip() in seed_article.title
+    assert seed_article.summary["claim"]["count"] == len(seed_article.layer("claim")) - 1

@@ -60,8 +60,15 @@ def prepared(items: Iterable[Document | IngestError]) -> Iterator[Article | Inge
             yield item if isinstance(item, IngestError) else prepare(item, repeated.get(site_of(item), ()))
 
 
-def analysed(items: Iterable[Article | IngestError], batch_size: int = 64) -> Iterator[Article | IngestError]:
-    """Analyse articles in batches while passing errors through in their place in the stream."""
+def analysed(items: Iterable[Article | IngestError], batch_size: int = 64,
+             processes: int = 1) -> Iterator[Article | IngestError]:
+    """Analyse articles in batches while passing errors through in their place in the stream; with `processes` > 1,
+    in that many worker processes (`newsprobe.workers`), results still in input order."""
+    if processes > 1:
+        from newsprobe.workers import analyse_in_processes
+
+        yield from analyse_in_processes(items, processes)
+        return
     nlp = load_nlp()
     for chunk in _chunks(items, batch_size):
         arts = [a for a in chunk if isinstance(a, Article)]
@@ -71,11 +78,18 @@ def analysed(items: Iterable[Article | IngestError], batch_size: int = 64) -> It
 
 
 def analyze_paths(
-    paths: Iterable[str | Path], max_bytes: int = 20_000_000, **defaults: str | None
+    paths: Iterable[str | Path], max_bytes: int = 20_000_000, processes: int = 1, **defaults: str | None
 ) -> Iterator[Article | IngestError]:
     """Analyse every article under `paths` with the layers the settings choose; `defaults` (outlet=, published=,
     ...) fill missing metadata."""
-    return analysed(prepared(with_defaults(iter_documents(paths, max_bytes=max_bytes), **defaults)))
+    return analysed(prepared(with_defaults(iter_documents(paths, max_bytes=max_bytes), **defaults)),
+                    processes=processes)
+
+
+def count_documents(paths: Iterable[str | Path], max_bytes: int = 20_000_000) -> int:
+    """How many items (articles and unreadable files) a run over `paths` will see: a reading pass, no analysis,
+    for a progress bar's total."""
+    return sum(1 for _ in iter_documents(paths, max_bytes=max_bytes))
 
 
 def ingest(
@@ -84,32 +98,45 @@ def ingest(
     batch_size: int = 64,
     max_bytes: int = 20_000_000,
     on_item: Callable[[Article | IngestError | None], None] | None = None,
+    processes: int = 1,
 ) -> Tally:
     """Store every article once. Articles already in the store are skipped before the parse and the
     store commits per batch, so a run killed half-way and started again ends with each article once."""
     tally = Tally()
     seen: set[str] = set()
-    nlp = load_nlp()
-    for chunk in _chunks(prepared(iter_documents(paths, max_bytes=max_bytes)), batch_size):
-        errors = [e for e in chunk if isinstance(e, IngestError)]
-        arts = [a for a in chunk if isinstance(a, Article)]
-        known = store.existing([a.id for a in arts]) | seen
-        fresh: list[Article] = []
-        for art in arts:
-            if art.id in known:
-                tally.duplicates += 1
-            else:
-                known.add(art.id)
-                fresh.append(art)
-        done = list(analyse(fresh, batch_size=batch_size, nlp=nlp))
-        stored, dup = store.add_many(done)
+
+    def fresh() -> Iterator[Article | IngestError]:
+        for chunk in _chunks(prepared(iter_documents(paths, max_bytes=max_bytes)), batch_size):
+            known = store.existing([a.id for a in chunk if isinstance(a, Article)]) | seen
+            for item in chunk:
+                if isinstance(item, Article) and item.id in known:
+                    tally.duplicates += 1
+                    if on_item:
+                        on_item(item)
+                    continue
+                if isinstance(item, Article):
+                    seen.add(item.id)
+                yield item
+
+    pending: list[Article] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        stored, dup = store.add_many(pending)
         tally.stored += stored
         tally.duplicates += dup
-        seen.update(a.id for a in done)
-        for err in errors:
-            store.record_failure(err.source, err.reason)
-        tally.failed.extend(errors)
+        pending.clear()
+
+    for item in analysed(fresh(), batch_size=batch_size, processes=processes):
+        if isinstance(item, IngestError):
+            store.record_failure(item.source, item.reason)
+            tally.failed.append(item)
+        else:
+            pending.append(item)
+            if len(pending) >= batch_size:
+                flush()
         if on_item:
-            for item in chunk:
-                on_item(item)
+            on_item(item)
+    flush()
     return tally

@@ -4,15 +4,36 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.text import Text
 
-from newsprobe.cli.common import MAX_BYTES, DbOption, Format, LayersOption, err, fail, open_existing, out
+from newsprobe.cli.common import (
+    MAX_BYTES,
+    DbOption,
+    Format,
+    LayersOption,
+    ProcessesOption,
+    err,
+    fail,
+    open_existing,
+    out,
+)
 from newsprobe.core.errors import NewsprobeError
 from newsprobe.core.model import Article, IngestError
 
@@ -48,6 +69,55 @@ def register(app: typer.Typer) -> None:
         app.command()(fn)
 
 
+def _rate(task: Task) -> float | None:
+    """Articles per second since the start: steadier than a sliding window when results come in chunks."""
+    return task.completed / task.elapsed if task.completed and task.elapsed else None
+
+
+class RateColumn(ProgressColumn):
+    """Articles per second, from the first article on."""
+
+    def render(self, task: Task) -> Text:
+        rate = _rate(task)
+        return Text("" if rate is None else f"{rate:.2f}/s", style="progress.data.speed")
+
+
+class EtaColumn(ProgressColumn):
+    """Time left at the rate so far, once the total is known and an article is done."""
+
+    def render(self, task: Task) -> Text:
+        rate = _rate(task)
+        if rate is None or task.total is None:
+            return Text("eta -:--:--", style="progress.remaining")
+        left = int(max(0.0, task.total - task.completed) / rate)
+        return Text(f"eta {left // 3600}:{left % 3600 // 60:02d}:{left % 60:02d}", style="progress.remaining")
+
+
+@contextmanager
+def progress_bar(description: str, paths: list[Path], max_bytes: int, show: bool = True):
+    """A bar on stderr with total, count, rate and time left, advanced once per article or error.
+
+    The total comes from a reading pass over the inputs in a background thread (no analysis: seconds for thousands
+    of files), so the bar starts at once and learns its total shortly after; rate and time left follow the first
+    article."""
+    from newsprobe.run import count_documents
+
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        RateColumn(), TimeElapsedColumn(), EtaColumn(),
+                        console=err, transient=False, disable=not show)
+    task = progress.add_task(description, total=None)
+
+    def count() -> None:
+        try:
+            progress.update(task, total=count_documents(paths, max_bytes))
+        except Exception:  # noqa: BLE001  the bar only loses its total; the run reports its own errors
+            pass
+
+    with progress:
+        threading.Thread(target=count, daemon=True).start()
+        yield progress, task
+
+
 @command
 def analyze(
     paths: list[Path] = typer.Argument(..., help="Files or folders: text, HTML, JSONL, CSV, WARC, gzip."),
@@ -59,25 +129,33 @@ def analyze(
         None, min=0.0, max=1.0, help="Technique layer: lower finds more spans (recall), higher fewer (precision)."
     ),
     layers: str | None = LayersOption,
+    processes: int | None = ProcessesOption,
+    progress: bool = typer.Option(True, help="Progress bar on stderr (shown only when stderr is a terminal)."),
 ) -> None:
     """Analyse articles and print them to stdout; bad inputs are reported on stderr and the run goes on."""
     from newsprobe.core.report import print_report
     from newsprobe.run import analyze_paths
+    from newsprobe.workers import resolve_processes
 
     _configure(layers=layers, technique_threshold=technique_threshold)
     failed = 0
     articles: list[dict] = []
-    items = analyze_paths(paths, max_bytes=max_bytes, published=published, outlet=outlet)
-    for item in items:
-        if isinstance(item, IngestError):
-            failed += 1
-            fail(item)
-        elif fmt is Format.jsonl:
-            sys.stdout.write(item.to_json(indent=None) + "\n")
-        elif fmt is Format.text:
-            print_report(item, out)
-        else:
-            articles.append(item.to_dict())
+    items = analyze_paths(paths, max_bytes=max_bytes, published=published, outlet=outlet,
+                          processes=resolve_processes(processes, paths))
+    # The bar goes to stderr when that is a terminal, unless text reports are printed to the same screen.
+    show = progress and err.is_terminal and not (fmt is Format.text and out.is_terminal)
+    with progress_bar("analysing", paths, max_bytes, show=show) as (bar, task):
+        for item in items:
+            bar.advance(task)
+            if isinstance(item, IngestError):
+                failed += 1
+                bar.console.print(f"[red]error:[/red] {escape(str(item))}", highlight=False, soft_wrap=True)
+            elif fmt is Format.jsonl:
+                sys.stdout.write(item.to_json(indent=None) + "\n")
+            elif fmt is Format.text:
+                print_report(item, out)
+            else:
+                articles.append(item.to_dict())
     if fmt is Format.json:
         doc = articles[0] if len(articles) == 1 else articles
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
@@ -91,33 +169,24 @@ def ingest(
     batch_size: int = typer.Option(64, help="Articles per parse batch and per commit."),
     max_bytes: int = MAX_BYTES,
     layers: str | None = LayersOption,
+    processes: int | None = ProcessesOption,
 ) -> None:
     """Analyse and store articles; run it again after a crash and it picks up where it stopped."""
     from newsprobe.io.store import Store
     from newsprobe.run import ingest as run_ingest
+    from newsprobe.workers import resolve_processes
 
     _configure(layers=layers)
 
-    with (
-        Store(db) as store,
-        Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed} items"),
-            TimeElapsedColumn(),
-            console=err,
-            transient=False,
-        ) as progress,
-    ):
-        task = progress.add_task("ingesting", total=None)
+    with Store(db) as store, progress_bar("ingesting", paths, max_bytes) as (progress, task):
 
         def tick(item: Article | IngestError | None) -> None:
             if isinstance(item, IngestError):
                 progress.console.print(f"[red]error:[/red] {escape(str(item))}", highlight=False)
             progress.advance(task)
 
-        tally = run_ingest(paths, store, batch_size=batch_size, max_bytes=max_bytes, on_item=tick)
+        tally = run_ingest(paths, store, batch_size=batch_size, max_bytes=max_bytes, on_item=tick,
+                           processes=resolve_processes(processes, paths))
     err.print(
         f"stored {tally.stored}, duplicates skipped {tally.duplicates}, failed {len(tally.failed)}"
         f" -> {escape(str(db))}",

@@ -24,6 +24,13 @@ LayersOption = typer.Option(
 )
 
 
+ProcessesOption = typer.Option(
+    None, "--processes", "-p", min=0,
+    help="Worker processes, each with its own pipeline and model (default: one per available core; 1 runs in this "
+         "process).",
+)
+
+
 class Format(StrEnum):
     json = "json"
     jsonl = "jsonl"

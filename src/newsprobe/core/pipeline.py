@@ -70,6 +70,7 @@ def analyse(
         for art in articles:
             doc = nlp.make_doc(art.text)
             doc._.published = art.published
+            doc._.title = art.title
             pending.append(art)
             yield doc
 
