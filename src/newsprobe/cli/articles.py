@@ -8,13 +8,14 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from newsprobe.cli.common import MAX_BYTES, DbOption, Format, LayersOption, err, fail, open_existing, out
+from newsprobe.cli.common import MAX_BYTES, DbOption, Format, LayersOption, err, fail, open_existing, out, shown
+from newsprobe.core.chars import label, printable
 from newsprobe.core.errors import NewsprobeError
 from newsprobe.core.model import Article, IngestError
+from newsprobe.io.search import SEARCH_BUDGET_S
 
 
 class ExportFormat(StrEnum):
@@ -88,7 +89,7 @@ def analyze(
 def ingest(
     paths: list[Path] = typer.Argument(..., help="Files or folders to store."),
     db: Path = DbOption,
-    batch_size: int = typer.Option(64, help="Articles per parse batch and per commit."),
+    batch_size: int = typer.Option(64, min=1, help="Articles per parse batch and per commit."),
     max_bytes: int = MAX_BYTES,
     layers: str | None = LayersOption,
 ) -> None:
@@ -97,6 +98,9 @@ def ingest(
     from newsprobe.run import ingest as run_ingest
 
     _configure(layers=layers)
+    if not any(_exists(p) for p in paths):
+        shown_paths = ", ".join(shown(p) for p in paths[:5])
+        raise NewsprobeError(f"nothing to ingest: no such file or directory: {shown_paths} (no store created)")
 
     with (
         Store(db) as store,
@@ -114,13 +118,13 @@ def ingest(
 
         def tick(item: Article | IngestError | None) -> None:
             if isinstance(item, IngestError):
-                progress.console.print(f"[red]error:[/red] {escape(str(item))}", highlight=False)
+                progress.console.print(f"[red]error:[/red] {shown(item)}", highlight=False)
             progress.advance(task)
 
-        tally = run_ingest(paths, store, batch_size=batch_size, max_bytes=max_bytes, on_item=tick)
+        tally = run_ingest(paths, store, batch_size=batch_size, max_bytes=max_bytes, on_item=tick, skip=[db])
     err.print(
         f"stored {tally.stored}, duplicates skipped {tally.duplicates}, failed {len(tally.failed)}"
-        f" -> {escape(str(db))}",
+        f" -> {shown(db)}",
         highlight=False,
     )
     for item in tally.failed:
@@ -132,7 +136,7 @@ def ingest(
 def search(
     query: str = typer.Argument(..., help='Full-text query (words, "phrases", OR, prefix*).'),
     db: Path = DbOption,
-    limit: int = typer.Option(20, help="Results per page."),
+    limit: int = typer.Option(20, min=1, max=10_000, help="Results per page."),
     page: int = typer.Option(1, min=1, help="Page of results."),
     outlet: str | None = typer.Option(None, help="Only this outlet."),
 ) -> None:
@@ -141,12 +145,13 @@ def search(
     from newsprobe.io.search import search as run_search
 
     with open_existing(db) as store:
-        total, hits = run_search(store.connection, Filters(q=query, outlet=outlet), limit, (page - 1) * limit)
-    out.print(f"{total} result(s) for {escape(query)!r}", style="bold", highlight=False)
+        total, hits = run_search(store.connection, Filters(q=query, outlet=outlet), limit, (page - 1) * limit,
+                                 budget_s=SEARCH_BUDGET_S)
+    out.print(f"{total} result(s) for {shown(repr(query))}", style="bold", highlight=False)
     for hit in hits:
         head = " · ".join(str(x) for x in (hit.outlet, hit.published) if x)
         out.print(
-            f"[cyan]{hit.id}[/cyan] [bold]{escape(hit.title or '(no title)')}[/bold] {escape(head)}",
+            f"[cyan]{shown(hit.id)}[/cyan] [bold]{shown(hit.title or '(no title)')}[/bold] {shown(head)}",
             highlight=False,
         )
         out.print(_snippet(hit.snippet), highlight=False)
@@ -157,7 +162,7 @@ def _snippet(snippet: str) -> Text:
 
     text = Text("    ")
     for i, part in enumerate(snippet.replace(MARKS[1], MARKS[0]).split(MARKS[0])):
-        text.append(part, style="bold yellow" if i % 2 else "")
+        text.append(printable(part), style="bold yellow" if i % 2 else "")
     return text
 
 
@@ -173,7 +178,7 @@ def show(
     with open_existing(db) as store:
         article = store.get(article_id)
     if article is None:
-        raise NewsprobeError(f"no article {article_id!r} in {db}")
+        raise NewsprobeError(f"no article {article_id!r} in {label(str(db))}")
     if fmt is Format.text:
         print_report(article, out)
     else:
@@ -194,6 +199,8 @@ def export(
         raise NewsprobeError(f"--table must be spans or articles, not {table!r}")
     if fmt is ExportFormat.parquet and output is None:
         raise NewsprobeError("parquet is binary: give a file with --output")
+    if output is not None:
+        _check_output(output)
     with open_existing(db) as store:
         articles = store.iter_articles()
         if fmt is ExportFormat.jsonl:
@@ -205,6 +212,22 @@ def export(
         else:
             n = write_table(articles, output or sys.stdout, fmt.value, table)
     err.print(f"exported {n} {'articles' if fmt is ExportFormat.jsonl else 'rows'}", highlight=False)
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists() or path.is_symlink()
+    except OSError:
+        return True  # unreadable: let the reader report it against the path
+
+
+def _check_output(output: Path) -> None:
+    """Refuse an output the write would fail on, before the export starts (and before reading the store)."""
+    if output.is_dir():
+        raise NewsprobeError(f"{label(str(output))}: is a directory; give a file name with --output")
+    parent = output.parent
+    if not parent.is_dir():
+        raise NewsprobeError(f"{label(str(output))}: folder {label(str(parent))} does not exist")
 
 
 @command

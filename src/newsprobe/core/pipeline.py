@@ -14,7 +14,7 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 
-from newsprobe.core.model import Article
+from newsprobe.core.model import Article, IngestError, Span
 from newsprobe.core.registry import Layer
 from newsprobe.core.settings import settings
 from newsprobe.core.spans import doc_to_spans
@@ -59,22 +59,93 @@ def _load(plan: tuple[tuple[str, tuple[tuple[str, object], ...]], ...]) -> Langu
     return nlp
 
 
+# Longer texts are analysed in windows of about this many characters, cut between paragraphs. spaCy refuses a text
+# over 1,000,000 characters, and before that the parse and the layers cost more per character the longer the text
+# (memory above all); windows keep the cost of a text linear in its length. News articles are far shorter, so
+# they are analysed whole, as before. bench/robustness.py measures it.
+WINDOW_CHARS = 20_000
+# Longer than this an article is reported, not analysed: about 400 news articles' worth, some 15 minutes of a CPU.
+MAX_CHARS = 5_000_000
+
+
+def check_length(art: Article) -> Article | IngestError:
+    """The article, or the error that reports it as too long to analyse (with the limit)."""
+    if len(art.text) > MAX_CHARS:
+        return IngestError(art.source or art.id, f"article too long to analyse: {len(art.text):,} characters "
+                                                 f"(limit {MAX_CHARS:,})")
+    return art
+
+
+def windows(text: str, size: int = WINDOW_CHARS) -> list[tuple[int, int]]:
+    """(start, end) pieces that cover `text` exactly, each at most `size` characters, cut at the last paragraph break
+    in the second half of a window, else the last line break, sentence end or space, else hard at `size`."""
+    if len(text) <= size:
+        return [(0, len(text))]
+    out: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > size:
+        low, high = start + size // 2, start + size
+        cut = -1
+        for sep in ("\n\n", "\n", ". ", " "):
+            found = text.rfind(sep, low, high)
+            if found != -1:
+                cut = found + len(sep)
+                break
+        if cut <= start:
+            cut = high
+        out.append((start, cut))
+        start = cut
+    out.append((start, len(text)))
+    return out
+
+
+def shift_offsets(value, offset: int):
+    """Attrs with every {start, end} pair (a statement's source, cue, content, `when`...) moved by `offset`."""
+    if isinstance(value, list):
+        return [shift_offsets(v, offset) for v in value]
+    if isinstance(value, dict):
+        out = {k: shift_offsets(v, offset) for k, v in value.items()}
+        if isinstance(out.get("start"), int) and isinstance(out.get("end"), int) \
+                and not isinstance(out["start"], bool):
+            out["start"] += offset
+            out["end"] += offset
+        return out
+    return value
+
+
 def analyse(
     articles: Iterable[Article], batch_size: int = 64, nlp: Language | None = None
 ) -> Iterator[Article]:
-    """Add the span layers and summary to each article, parsing in batches with `nlp.pipe`."""
+    """Add the span layers and summary to each article, parsing in batches with `nlp.pipe`; a text longer than
+    `WINDOW_CHARS` is parsed as several windows whose spans are moved back to their place in the whole text."""
     nlp = nlp or load_nlp()
-    pending: deque[Article] = deque()
+    pending: deque[tuple[Article, int]] = deque()
 
     def docs() -> Iterator:
         for art in articles:
-            doc = nlp.make_doc(art.text)
-            doc._.published = art.published
-            pending.append(art)
-            yield doc
+            pieces = windows(art.text)
+            pending.append((art, len(pieces)))
+            for start, end in pieces:
+                doc = nlp.make_doc(art.text[start:end])
+                doc._.published = art.published
+                yield doc, start
 
-    for doc in nlp.pipe(docs(), batch_size=batch_size):
-        art = pending.popleft()
-        art.spans = doc_to_spans(doc)
-        art.summary = summarize(art, layers=set(doc.spans))
-        yield art
+    spans: list[Span] = []
+    layers: set[str] = set()
+    done = 0
+    for doc, offset in nlp.pipe(docs(), batch_size=batch_size, as_tuples=True):
+        art, count = pending[0]
+        for sp in doc_to_spans(doc):
+            if offset:
+                sp = Span(sp.layer, sp.start + offset, sp.end + offset, sp.label, sp.text,
+                          shift_offsets(sp.attrs, offset))
+            spans.append(sp)
+        layers.update(doc.spans)
+        done += 1
+        if done == count:
+            pending.popleft()
+            spans.sort(key=lambda s: (s.start, -s.end, s.layer))
+            art.spans = spans
+            art.summary = summarize(art, layers=layers)
+            spans, layers, done = [], set(), 0
+            yield art
