@@ -238,11 +238,14 @@ def serve(
     token: str | None = typer.Option(
         None, envvar="NEWSPROBE_TOKEN", help="Require this token on every request (env NEWSPROBE_TOKEN)."
     ),
-    max_upload_bytes: int = typer.Option(2_000_000, help="Largest request body or upload accepted."),
+    max_upload_bytes: int = typer.Option(2_000_000, min=1, help="Largest request body or upload accepted."),
+    workers: int = typer.Option(2, min=0, help="Processes that analyse texts (0: in the server process)."),
+    budget: float = typer.Option(60.0, min=1.0, help="Seconds an analysis may take, waiting included; then 503."),
 ) -> None:
     """Web app and JSON API over a store: search, read articles with their layers, analyse, compare outlets."""
     from newsprobe.web.serve import run
 
-    run(db, host=host, port=port, token=token, max_upload_bytes=max_upload_bytes, console=err)
+    run(db, host=host, port=port, token=token, max_upload_bytes=max_upload_bytes, console=err, workers=workers,
+        budget_s=budget)
 
 

@@ -83,3 +83,12 @@ def deep(value: T, fn) -> T:
         changes: dict[str, Any] = {f.name: deep(getattr(value, f.name), fn) for f in fields(value) if f.init}
         return replace(value, **changes)
     return value
+
+
+def scrub_document(doc):
+    """A `Document` with every text field `scrub`bed and its source `label`led (idempotent, cheap when clean)."""
+    from newsprobe.core.model import METADATA_FIELDS
+
+    changes = {name: scrub(value) for name in ("text", "html", *METADATA_FIELDS)
+               if isinstance(value := getattr(doc, name), str)}
+    return replace(doc, source=label(doc.source), **changes)

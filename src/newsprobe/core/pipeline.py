@@ -76,9 +76,11 @@ def check_length(art: Article) -> Article | IngestError:
     return art
 
 
-def windows(text: str, size: int = WINDOW_CHARS) -> list[tuple[int, int]]:
-    """(start, end) pieces that cover `text` exactly, each at most `size` characters, cut at the last paragraph break
-    in the second half of a window, else the last line break, sentence end or space, else hard at `size`."""
+def windows(text: str, size: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) pieces that cover `text` exactly, each at most `size` characters (default `WINDOW_CHARS`), cut at
+    the last paragraph break in the second half of a window, else the last line break, sentence end or space, else
+    hard at `size`."""
+    size = size or WINDOW_CHARS
     if len(text) <= size:
         return [(0, len(text))]
     out: list[tuple[int, int]] = []

@@ -28,6 +28,8 @@ def run(
     token: str | None = None,
     max_upload_bytes: int = 2_000_000,
     console: Console | None = None,
+    workers: int = 2,
+    budget_s: float = 60.0,
 ) -> None:
     """Serve the store at `db` (created if missing) until interrupted.
 
@@ -47,7 +49,8 @@ def run(
             "give a token with --token (or NEWSPROBE_TOKEN), or listen on 127.0.0.1"
         )
     hosts = [*LOOPBACK_HOSTS, host] if local else ["*"]
-    app = create_app(db, token=token, max_upload_bytes=max_upload_bytes, allowed_hosts=hosts)
+    app = create_app(db, token=token, max_upload_bytes=max_upload_bytes, allowed_hosts=hosts,
+                     analysis_workers=workers, analysis_budget_s=budget_s)
     shown = f"[{host}]" if ":" in host else host
     console.print(f"serving {escape(str(db))} on http://{escape(shown)}:{port}/", highlight=False)
     if token:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
-from newsprobe.core.chars import label, scrub
-from newsprobe.core.model import METADATA_FIELDS, Document, IngestError
+from newsprobe.core.chars import label, scrub_document
+from newsprobe.core.model import Document, IngestError
 from newsprobe.io.read.common import UnreadableInput
 from newsprobe.io.read.decode import decode_bytes
 from newsprobe.io.read.files import check_file, describe, expand, kind_of, read_capped, read_head
@@ -51,13 +50,6 @@ def safe_item(item: Document | IngestError) -> Document | IngestError:
     if isinstance(item, IngestError):
         return IngestError(label(item.source), label(item.reason))
     return scrub_document(item)
-
-
-def scrub_document(doc: Document) -> Document:
-    """`scrub` every text field of a document, `label` its source (idempotent, cheap when clean)."""
-    changes = {name: scrub(value) for name in ("text", "html", *METADATA_FIELDS)
-               if isinstance(value := getattr(doc, name), str)}
-    return replace(doc, source=label(doc.source), **changes)
 
 
 def _read_file(path: Path, max_bytes: int) -> Iterator[Document | IngestError]:

@@ -216,16 +216,25 @@ def iter_csv(path: Path, max_bytes: int, delimiter: str | None = None) -> Iterat
         except csv.Error as err:
             yield IngestError(source, f"invalid CSV row: {err}")
             continue
-        if "\n" in text.rstrip("\r\n") and len(row) != len(header):
+        if "\n" in text.rstrip("\r\n") and (len(row) != len(header) or not _well_quoted(text, delimiter)):
             # A quote left open merged the next lines into this row: report it, and read those lines again.
-            yield IngestError(source, f"invalid CSV row: {len(row)} fields where the header has {len(header)} "
-                                      f"(a quote left open on line {first}?); the lines after it are read as rows")
+            yield IngestError(source, f"invalid CSV row: a quote opened on line {first} spans lines and closes "
+                                      "out of place (a quote left open?); the lines after it are read as rows")
             rows.send(first)
             continue
         if not any(cell.strip() for cell in row):
             n -= 1
             continue
         yield _record(dict(zip(header, row, strict=False)), source)
+
+
+def _well_quoted(text: str, delimiter: str) -> bool:
+    """Whether every quoted field of a row closes right before a delimiter or the line end (RFC 4180)."""
+    try:
+        next(csv.reader([text], delimiter=delimiter, strict=True), None)
+    except csv.Error:
+        return False
+    return True
 
 
 def _csv_rows(path: Path, limit: int):
