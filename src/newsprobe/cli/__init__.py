@@ -49,14 +49,14 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except NewsprobeError as exc:
-        err.print(f"[red]error:[/red] {shown(exc)}", highlight=False)
+        err.print(f"[red]error:[/red] {shown(exc)}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except sqlite3.DatabaseError as exc:  # a store damaged half-way through a read, a lock held too long
-        err.print(f"[red]error:[/red] store: {shown(exc)}", highlight=False)
+        err.print(f"[red]error:[/red] store: {shown(exc)}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except OSError as exc:  # output file in a missing folder, a full disk, a closed pipe
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-        err.print(f"[red]error:[/red] {shown(where)}{shown(exc.strerror or exc)}", highlight=False)
+        err.print(f"[red]error:[/red] {shown(where)}{shown(exc.strerror or exc)}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

@@ -79,7 +79,7 @@ def write_table(articles: Iterable[Article], path: Path | IO[str], fmt: str, tab
             )
     if fmt == "csv":
         for col in df.columns:
-            if df[col].dtype == object:
+            if not pd.api.types.is_numeric_dtype(df[col]):
                 df[col] = df[col].map(defuse_formula)
         df.to_csv(path, index=False)
     elif fmt == "parquet":
