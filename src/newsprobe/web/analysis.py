@@ -105,6 +105,11 @@ def _worker_main(conn, current_settings, target) -> None:
     from newsprobe.core.settings import configure
 
     configure(**{f.name: getattr(current_settings, f.name) for f in fields(current_settings)})
+    if target is job:
+        from newsprobe.core.pipeline import load_nlp
+
+        load_nlp()  # before saying ready: loading the models is not part of any request's budget
+    conn.send(("ready", None))
     while True:
         try:
             payload = conn.recv()
@@ -132,6 +137,14 @@ class _Worker:
                                    name="newsprobe-analysis")
         self.process.start()
         child.close()
+        self.ready = False
+
+    def wait_ready(self, timeout: float) -> bool:
+        """Whether the worker has loaded its models (it says so once, when it starts)."""
+        if not self.ready and self.conn.poll(timeout):
+            status, _ = self.conn.recv()
+            self.ready = status == "ready"
+        return self.ready
 
     def call(self, payload, timeout: float):
         self.conn.send(payload)
@@ -156,9 +169,14 @@ class AnalysisPool:
             raise ValueError("workers and queue must be 0 or more, budget_s more than 0")
         self.workers, self.queue, self.budget_s, self.target = workers, queue, budget_s, target
         self._slots = threading.BoundedSemaphore(max(workers, 1) + queue)
-        self._idle: list[_Worker | None] = [None] * workers  # None: not started yet (started on first use)
+        self._idle: list[_Worker | None] = [None] * workers  # None: not started yet (see `start`)
         self._free = threading.Condition()
         self._closed = False
+
+    def start(self) -> None:
+        """Start every worker now, so that they load their models before the first request rather than in it."""
+        with self._free:
+            self._idle = [w if w is not None else _Worker(self.target) for w in self._idle]
 
     @property
     def retry_after(self) -> int:
@@ -189,7 +207,12 @@ class AnalysisPool:
             worker = self._idle.pop()
         try:
             if worker is None or not worker.process.is_alive():
+                if worker is not None:
+                    worker.stop()
                 worker = _Worker(self.target)
+            if not worker.wait_ready(max(0.0, deadline - time.monotonic())):
+                # Still loading its models: not this request's fault, and not a reason to kill it.
+                raise Busy("the analysis workers are still starting; try again shortly", self.retry_after)
             try:
                 status, value = worker.call((doc, meta), max(0.1, deadline - time.monotonic()))
             except TimeoutError:

@@ -122,7 +122,8 @@ def create_app(
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI):
-    """Stop the analysis workers when the server stops."""
+    """Start the analysis workers with the server (they load their models meanwhile); stop them with it."""
+    app.state.analysis.start()
     yield
     app.state.analysis.close()
 
