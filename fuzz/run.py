@@ -38,7 +38,9 @@ def main() -> None:
         (corpus / f"seed-{i}").write_bytes(seed)
     for seed in sorted((HERE / "regressions" / name).glob("*")):
         (corpus / f"regression-{seed.name}").write_bytes(seed.read_bytes())
-    for seed in harnesses.seeds(name):  # warm up (imports, lazy tables) outside the per-input timeout
+    # Warm up outside the per-input timeout: imports and tables loaded on first use (trafilatura's fallback loads the
+    # stop-word lists of every language, about 15 s on a busy machine, which read as a timeout before).
+    for seed in [*harnesses.seeds(name), *(p.read_bytes() for p in sorted((HERE / "regressions" / name).glob("*")))]:
         target(seed)
     crashes = HERE / "crashes"
     crashes.mkdir(exist_ok=True)
