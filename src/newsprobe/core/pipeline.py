@@ -6,7 +6,6 @@ names none of them.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import lru_cache
@@ -118,36 +117,50 @@ def shift_offsets(value, offset: int):
 def analyse(
     articles: Iterable[Article], batch_size: int = 64, nlp: Language | None = None
 ) -> Iterator[Article]:
-    """Add the span layers and summary to each article, parsing in batches with `nlp.pipe`; a text longer than
-    `WINDOW_CHARS` is parsed as several windows whose spans are moved back to their place in the whole text."""
+    """Add the span layers and summary to each article, in input order, parsing in batches with `nlp.pipe`.
+
+    A text longer than `WINDOW_CHARS` is parsed on its own, one window at a time, and its spans are moved back to
+    their place in the whole text: time and memory stay in proportion to one window, whatever the length."""
     nlp = nlp or load_nlp()
-    pending: deque[tuple[Article, int]] = deque()
+    batch: list[Article] = []
+    for art in articles:
+        if len(art.text) <= WINDOW_CHARS:
+            batch.append(art)
+            if len(batch) >= batch_size:
+                yield from _whole(batch, nlp, batch_size)
+                batch = []
+            continue
+        yield from _whole(batch, nlp, batch_size)
+        batch = []
+        yield _windowed(art, nlp)
+    yield from _whole(batch, nlp, batch_size)
 
-    def docs() -> Iterator:
-        for art in articles:
-            pieces = windows(art.text)
-            pending.append((art, len(pieces)))
-            for start, end in pieces:
-                doc = nlp.make_doc(art.text[start:end])
-                doc._.published = art.published
-                yield doc, start
 
+def _doc(nlp: Language, text: str, published: str | None):
+    doc = nlp.make_doc(text)
+    doc._.published = published
+    return doc
+
+
+def _whole(arts: list[Article], nlp: Language, batch_size: int) -> Iterator[Article]:
+    docs = (_doc(nlp, art.text, art.published) for art in arts)
+    for art, doc in zip(arts, nlp.pipe(docs, batch_size=batch_size), strict=True):
+        art.spans = doc_to_spans(doc)
+        art.summary = summarize(art, layers=set(doc.spans))
+        yield art
+
+
+def _windowed(art: Article, nlp: Language) -> Article:
+    pieces = windows(art.text)
+    docs = ((_doc(nlp, art.text[start:end], art.published), start) for start, end in pieces)
     spans: list[Span] = []
     layers: set[str] = set()
-    done = 0
-    for doc, offset in nlp.pipe(docs(), batch_size=batch_size, as_tuples=True):
-        art, count = pending[0]
+    for doc, offset in nlp.pipe(docs, batch_size=1, as_tuples=True):
         for sp in doc_to_spans(doc):
-            if offset:
-                sp = Span(sp.layer, sp.start + offset, sp.end + offset, sp.label, sp.text,
-                          shift_offsets(sp.attrs, offset))
-            spans.append(sp)
+            spans.append(Span(sp.layer, sp.start + offset, sp.end + offset, sp.label, sp.text,
+                              shift_offsets(sp.attrs, offset)) if offset else sp)
         layers.update(doc.spans)
-        done += 1
-        if done == count:
-            pending.popleft()
-            spans.sort(key=lambda s: (s.start, -s.end, s.layer))
-            art.spans = spans
-            art.summary = summarize(art, layers=layers)
-            spans, layers, done = [], set(), 0
-            yield art
+    spans.sort(key=lambda s: (s.start, -s.end, s.layer))
+    art.spans = spans
+    art.summary = summarize(art, layers=layers)
+    return art
