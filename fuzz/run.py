@@ -40,6 +40,7 @@ def main() -> None:
         (corpus / f"regression-{seed.name}").write_bytes(seed.read_bytes())
     # Warm up outside the per-input timeout: imports and tables loaded on first use (trafilatura's fallback loads the
     # stop-word lists of every language, about 15 s on a busy machine, which read as a timeout before).
+    harnesses.warm_up()
     for seed in [*harnesses.seeds(name), *(p.read_bytes() for p in sorted((HERE / "regressions" / name).glob("*")))]:
         target(seed)
     crashes = HERE / "crashes"
