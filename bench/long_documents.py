@@ -71,9 +71,8 @@ def render(rows: list[dict]) -> str:
     load = os.getloadavg()[0]
     return f"""One long document (real articles from PolNeAR joined by blank lines) analysed with every layer, in
 windows of {base['window_chars']:,} characters cut between paragraphs; one process per length (peak memory is that
-process's
-maximum RSS, the loaded models included: {base['base_mb']:,.0f} MB before the long text). "Cost per character" is
-relative to the shortest text: about 1.0 all along means the cost is linear in the length.
+process's maximum RSS, the loaded models included: {base['base_mb']:,.0f} MB before the long text). "Cost per
+character" is relative to the shortest text: about 1.0 all along means the cost is linear in the length.
 Load average when the run started: {load:.1f} on {os.cpu_count()} cores shared with other work, so the seconds are
 slower than on an idle machine; the ratios are what this measures.
 
@@ -81,8 +80,9 @@ slower than on an idle machine; the ratios are what this measures.
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
 {lines}
 
-Before windows (issue 16, same machine): 100,000 characters 17.5 s and 686 MB, 300,000 60 s and 1.3 GB, 900,000 killed
-after 300 s; a text over 1,000,000 characters was refused by spaCy and its whole batch lost. Texts over
+Before windows (as measured for issue 16, on this kind of machine): 100,000 characters 17.5 s and 686 MB, 300,000
+60 s and 1.3 GB, 900,000 killed after 300 s; a text over 1,000,000 characters was refused by spaCy and its whole
+batch lost. Texts over
 {MAX_CHARS:,} characters are reported as too long (with the limit) instead of analysed.
 """
 
