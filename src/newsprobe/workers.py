@@ -64,10 +64,12 @@ def _watch(parent: int) -> None:
     os._exit(1)
 
 
-def _analyse_chunk(articles: list[Article]) -> list[Article]:
-    from newsprobe.core.pipeline import analyse, load_nlp
+def _analyse_chunk(articles: list[Article]) -> list[Article | IngestError]:
+    """One chunk in a worker; an article that cannot be analysed comes back as its error, the others as articles."""
+    from newsprobe.core.pipeline import load_nlp
+    from newsprobe.run import analyse_each
 
-    return list(analyse(articles, batch_size=len(articles), nlp=load_nlp()))
+    return analyse_each(articles, load_nlp(), batch_size=max(1, len(articles)))
 
 
 def _pool(processes: int, current: Settings) -> ProcessPoolExecutor:

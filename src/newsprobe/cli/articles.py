@@ -33,9 +33,12 @@ from newsprobe.cli.common import (
     fail,
     open_existing,
     out,
+    shown,
 )
+from newsprobe.core.chars import label, printable
 from newsprobe.core.errors import NewsprobeError
 from newsprobe.core.model import Article, IngestError
+from newsprobe.io.search import SEARCH_BUDGET_S
 
 
 class ExportFormat(StrEnum):
@@ -94,7 +97,7 @@ class EtaColumn(ProgressColumn):
 
 
 @contextmanager
-def progress_bar(description: str, paths: list[Path], max_bytes: int, show: bool = True):
+def progress_bar(description: str, paths: list[Path], max_bytes: int, show: bool = True, skip: tuple = ()):
     """A bar on stderr with total, count, rate and time left, advanced once per article or error.
 
     The total comes from a reading pass over the inputs in a background thread (no analysis: seconds for thousands
@@ -109,7 +112,7 @@ def progress_bar(description: str, paths: list[Path], max_bytes: int, show: bool
 
     def count() -> None:
         try:
-            progress.update(task, total=count_documents(paths, max_bytes))
+            progress.update(task, total=count_documents(paths, max_bytes, skip=skip))
         except Exception:  # noqa: BLE001  the bar only loses its total; the run reports its own errors
             pass
 
@@ -166,7 +169,7 @@ def analyze(
 def ingest(
     paths: list[Path] = typer.Argument(..., help="Files or folders to store."),
     db: Path = DbOption,
-    batch_size: int = typer.Option(64, help="Articles per parse batch and per commit."),
+    batch_size: int = typer.Option(64, min=1, help="Articles per parse batch and per commit."),
     max_bytes: int = MAX_BYTES,
     layers: str | None = LayersOption,
     processes: int | None = ProcessesOption,
@@ -177,19 +180,22 @@ def ingest(
     from newsprobe.workers import resolve_processes
 
     _configure(layers=layers)
+    if not any(_exists(p) for p in paths):
+        shown_paths = ", ".join(shown(p) for p in paths[:5])
+        raise NewsprobeError(f"nothing to ingest: no such file or directory: {shown_paths} (no store created)")
 
-    with Store(db) as store, progress_bar("ingesting", paths, max_bytes) as (progress, task):
+    with Store(db) as store, progress_bar("ingesting", paths, max_bytes, skip=(db,)) as (progress, task):
 
         def tick(item: Article | IngestError | None) -> None:
             if isinstance(item, IngestError):
-                progress.console.print(f"[red]error:[/red] {escape(str(item))}", highlight=False)
+                progress.console.print(f"[red]error:[/red] {shown(item)}", highlight=False)
             progress.advance(task)
 
         tally = run_ingest(paths, store, batch_size=batch_size, max_bytes=max_bytes, on_item=tick,
-                           processes=resolve_processes(processes, paths))
+                           processes=resolve_processes(processes, paths), skip=[db])
     err.print(
         f"stored {tally.stored}, duplicates skipped {tally.duplicates}, failed {len(tally.failed)}"
-        f" -> {escape(str(db))}",
+        f" -> {shown(db)}",
         highlight=False,
     )
     for item in tally.failed:
@@ -201,7 +207,7 @@ def ingest(
 def search(
     query: str = typer.Argument(..., help='Full-text query (words, "phrases", OR, prefix*).'),
     db: Path = DbOption,
-    limit: int = typer.Option(20, help="Results per page."),
+    limit: int = typer.Option(20, min=1, max=10_000, help="Results per page."),
     page: int = typer.Option(1, min=1, help="Page of results."),
     outlet: str | None = typer.Option(None, help="Only this outlet."),
 ) -> None:
@@ -210,12 +216,13 @@ def search(
     from newsprobe.io.search import search as run_search
 
     with open_existing(db) as store:
-        total, hits = run_search(store.connection, Filters(q=query, outlet=outlet), limit, (page - 1) * limit)
-    out.print(f"{total} result(s) for {escape(query)!r}", style="bold", highlight=False)
+        total, hits = run_search(store.connection, Filters(q=query, outlet=outlet), limit, (page - 1) * limit,
+                                 budget_s=SEARCH_BUDGET_S)
+    out.print(f"{total} result(s) for {shown(repr(query))}", style="bold", highlight=False)
     for hit in hits:
         head = " · ".join(str(x) for x in (hit.outlet, hit.published) if x)
         out.print(
-            f"[cyan]{hit.id}[/cyan] [bold]{escape(hit.title or '(no title)')}[/bold] {escape(head)}",
+            f"[cyan]{shown(hit.id)}[/cyan] [bold]{shown(hit.title or '(no title)')}[/bold] {shown(head)}",
             highlight=False,
         )
         out.print(_snippet(hit.snippet), highlight=False)
@@ -226,7 +233,7 @@ def _snippet(snippet: str) -> Text:
 
     text = Text("    ")
     for i, part in enumerate(snippet.replace(MARKS[1], MARKS[0]).split(MARKS[0])):
-        text.append(part, style="bold yellow" if i % 2 else "")
+        text.append(printable(part), style="bold yellow" if i % 2 else "")
     return text
 
 
@@ -242,7 +249,7 @@ def show(
     with open_existing(db) as store:
         article = store.get(article_id)
     if article is None:
-        raise NewsprobeError(f"no article {article_id!r} in {db}")
+        raise NewsprobeError(f"no article {article_id!r} in {label(str(db))}")
     if fmt is Format.text:
         print_report(article, out)
     else:
@@ -263,6 +270,8 @@ def export(
         raise NewsprobeError(f"--table must be spans or articles, not {table!r}")
     if fmt is ExportFormat.parquet and output is None:
         raise NewsprobeError("parquet is binary: give a file with --output")
+    if output is not None:
+        _check_output(output)
     with open_existing(db) as store:
         articles = store.iter_articles()
         if fmt is ExportFormat.jsonl:
@@ -276,6 +285,22 @@ def export(
     err.print(f"exported {n} {'articles' if fmt is ExportFormat.jsonl else 'rows'}", highlight=False)
 
 
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists() or path.is_symlink()
+    except OSError:
+        return True  # unreadable: let the reader report it against the path
+
+
+def _check_output(output: Path) -> None:
+    """Refuse an output the write would fail on, before the export starts (and before reading the store)."""
+    if output.is_dir():
+        raise NewsprobeError(f"{label(str(output))}: is a directory; give a file name with --output")
+    parent = output.parent
+    if not parent.is_dir():
+        raise NewsprobeError(f"{label(str(output))}: folder {label(str(parent))} does not exist")
+
+
 @command
 def serve(
     db: Path = DbOption,
@@ -284,11 +309,14 @@ def serve(
     token: str | None = typer.Option(
         None, envvar="NEWSPROBE_TOKEN", help="Require this token on every request (env NEWSPROBE_TOKEN)."
     ),
-    max_upload_bytes: int = typer.Option(2_000_000, help="Largest request body or upload accepted."),
+    max_upload_bytes: int = typer.Option(2_000_000, min=1, help="Largest request body or upload accepted."),
+    workers: int = typer.Option(2, min=0, help="Processes that analyse texts (0: in the server process)."),
+    budget: float = typer.Option(60.0, min=1.0, help="Seconds an analysis may take, waiting included; then 503."),
 ) -> None:
     """Web app and JSON API over a store: search, read articles with their layers, analyse, compare outlets."""
     from newsprobe.web.serve import run
 
-    run(db, host=host, port=port, token=token, max_upload_bytes=max_upload_bytes, console=err)
+    run(db, host=host, port=port, token=token, max_upload_bytes=max_upload_bytes, console=err, workers=workers,
+        budget_s=budget)
 
 

@@ -421,7 +421,10 @@ def normalize_published(value: str | None) -> str | None:
         y, mo, d = int(m[1]), int(m[2]), int(m[3])
         if _valid(y, mo, d):
             if m[4]:
-                return datetime(y, mo, d, int(m[4]), int(m[5]), int(m[6] or 0)).isoformat()
+                try:
+                    return datetime(y, mo, d, int(m[4]), int(m[5]), int(m[6] or 0)).isoformat()
+                except ValueError:  # "2016-08-29T25:61": the day is good, the time is not (found by fuzzing)
+                    pass
             return date(y, mo, d).isoformat()
     # Anything else ("Mon Aug 29, 2016 1:31", "29 August 2016"): with no anchor, only absolute dates come back.
     day = parse_date(value, None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from urllib.parse import urlparse
 
+from newsprobe.core.chars import scrub_document
 from newsprobe.core.dates import normalize_published
 from newsprobe.core.model import Article, Document, IngestError, content_id
 from newsprobe.io.clean import clean_text
@@ -40,6 +41,7 @@ def document_id(doc: Document) -> str:
 
 
 def prepare(doc: Document, repeated: Collection[str] = ()) -> Article | IngestError:
+    doc = scrub_document(doc)  # text from the web form or the Python API has not been through a reader
     if not doc.text or not doc.text.strip():
         return IngestError(doc.source, "no article text")
     cleaned = clean_text(doc.text, title=doc.title, section=doc.section, repeated=repeated)

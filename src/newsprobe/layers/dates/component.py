@@ -82,7 +82,8 @@ def _expressions(doc: Doc) -> list[Span]:
             if _figurative(ent):
                 continue
             start = ent.start
-            while start > 0 and doc[start - 1].lower_.rstrip(".") in _CALENDAR_WORDS:
+            floor = spans[-1].end if spans else 0  # never back into the date before ("Monday Monday")
+            while start > floor and doc[start - 1].lower_.rstrip(".") in _CALENDAR_WORDS:
                 start -= 1  # "Tue Mar 14, 2017": NER sometimes leaves the month out
             spans.append(Span(doc, start, ent.end, label="DATE"))
         elif ent.label_ == "TIME" and _DAYISH.search(ent.text):
