@@ -62,7 +62,7 @@ insurgents soldiers troops gunmen lawmakers legislators politicians leaders inve
 customers consumers victims survivors camps camp coalition groups group crowd audience majority minority share
 """.split())
 # Members of a party or movement named by the plural: the party itself unless a quantifier makes them some of them.
-PARTY_MEMBERS = frozenset("republicans democrats tories conservatives liberals labour greens socialists".split())
+PARTY_MEMBERS = frozenset("republicans democrats tories labour greens socialists".split())
 # A state body or a role speaking in office, without a person's name.
 OFFICIAL_HEADS = frozenset("""
 spokesman spokeswoman spokesperson spokespeople representative representatives police authorities authority
@@ -98,9 +98,9 @@ DOCUMENT_HEADS = frozenset("""
 report reports poll polls polling survey surveys study studies statement statements letter letters email emails memo
 memos document documents complaint complaints filing filings lawsuit lawsuit data figures statistics analysis
 analyses findings finding records record inquiry investigation investigations review audit article articles tweet
-tweets post website account message release transcript law laws bill bills rule rules regulation regulations
-returns return indictment ruling decision order guidance guidelines assessment estimate estimates numbers count
-census report's program programme case platform
+tweets message release transcript law laws bill bills rule rules regulation regulations
+returns indictment ruling decision order guidance guidelines assessment estimate estimates numbers count
+census program programme case platform video videos footage recording tape photo photos
 """.split())
 MEDIA_HEADS = frozenset("""
 reporter reporters journalist journalists correspondent correspondents newspaper newspapers paper outlet outlets
@@ -139,6 +139,11 @@ _ANONYMITY = re.compile(
 # In the source span: "people familiar with", "a person close to", "someone with knowledge of".
 _IN_THE_KNOW = re.compile(r"\b(?:familiar with|close to|with (?:direct |first-hand )?knowledge|briefed on|"
                           r"in the room|in attendance|involved in|privy to|who spoke to|who spoke with)\b", re.I)
+# Someone's own channel: "her Twitter account", "his website" speak for their owner.
+CHANNEL_HEADS = frozenset("account accounts website site feed page channel blog".split())
+# "a number of writers", "a handful of officials": the people are the noun after "of".
+QUANTITY_NOUNS = frozenset("number handful couple group lot lots majority minority dozen dozens hundreds thousands "
+                           "score scores host series range few".split())
 _CORE_END = re.compile(r"^(?:,|--|—|–|\(|who|whom|whose|which|that|when|after|while|as|because|according)$", re.I)
 _LIST_OF_NAMES = re.compile(r"\b(?:such as|including|like|led by|among them)\b", re.I)
 
@@ -229,8 +234,13 @@ def classify(doc: Doc, start: int, end: int, limit: int | None = None) -> Source
         return SourceInfo("anonymous", _affiliation(span, after))
     head_span = core(span)
     head = head_word(head_span)
+    of = _quantity_of(head_span)
+    if of is not None:
+        return classify(doc, of.start_char, of.end_char, limit)
     if _names_people(doc, span, head_span):
         return SourceInfo("named_person")
+    if head in CHANNEL_HEADS and head_span[0].lower_ in PRONOUNS:
+        return _pronoun(doc, head_span[0:1], head_span[0].lower_)  # "her Twitter account" is hers
     surname = _earlier_person(doc, head_span)
     if surname is not None:
         return SourceInfo("named_person", resolved=surname)
@@ -265,6 +275,8 @@ def classify(doc: Doc, start: int, end: int, limit: int | None = None) -> Source
         if head in {"group", "groups", "coalition", "camp", "camps"} and not labels:
             return SourceInfo("unnamed_group")
         return SourceInfo("named_org")
+    if first in {"a", "an", "one", "another"} and head in GROUP_HEADS and not head.endswith("s"):
+        return SourceInfo("anonymous", _affiliation(span, after))  # "one BLM activist", "an EP member"
     if head in GROUP_HEADS or first in QUANTIFIERS and len(hwords) == 1:
         return SourceInfo("unnamed_group")
     if labels & {"ORG", "NORP", "GPE", "FAC", "LOC"} or head_span.root.pos_ == "PROPN":
@@ -320,6 +332,20 @@ def _pronoun(doc: Doc, span: Span, word: str) -> SourceInfo:
     return info
 
 
+def _quantity_of(span: Span) -> Span | None:
+    """"a number of writers" -> "writers": the object of "of" after a quantity noun."""
+    root = span.root
+    if root.lower_ not in QUANTITY_NOUNS:
+        return None
+    for prep in root.rights:
+        if prep.lower_ == "of":
+            objs = [t for t in prep.children if t.dep_ == "pobj" and t.i < span.end]
+            if objs:
+                obj = objs[0]
+                return span.doc[min([obj.i] + [t.i for t in obj.lefts]) : obj.i + 1]
+    return None
+
+
 def _relative_antecedent(span: Span) -> Span | None:
     """The noun phrase a relative "who"/"which"/"that" stands for: the noun its clause hangs on (the parse's `relcl`
     head), with the words in front of it; else the noun phrase just before the pronoun."""
@@ -350,11 +376,20 @@ def _names_people(doc: Doc, span: Span, head_span: Span) -> bool:
     for tok in heads:
         if any(s <= tok.idx < e for s, e in persons) and not _is_role_noun(tok.lower_):
             return True
+    named = [(s, e) for s, e in persons if not _possessive(doc, e)]
     m = _LIST_OF_NAMES.search(span.text)
-    if m:
-        after = span.start_char + m.end()
-        return any(s >= after for s, _ in persons)
+    if m and any(s >= span.start_char + m.end() for s, _ in named):
+        return True
+    # an apposition that names the person: "a major party nominee -- the Republican Donald J. Trump --"
+    if head_span.end < span.end and span.doc[head_span.end].text in {",", "--", "—", "–", "("}:
+        window = span.doc[head_span.end : min(span.end, head_span.end + 8)]
+        return any(window.start_char <= s and e <= window.end_char for s, e in named)
     return False
+
+
+def _possessive(doc: Doc, end: int) -> bool:
+    """The name at `end` is a possessive ("Clinton's advisers"): it qualifies, it does not name the speaker."""
+    return text_of(doc)[end : end + 2] in {"'s", "’s"} or text_of(doc)[end : end + 1] in {"'", "’"}
 
 
 def _earlier_person(doc: Doc, head_span: Span) -> tuple[int, int] | None:
