@@ -182,13 +182,13 @@ def _antecedent(doc: Doc, source: Segment, info: SourceInfo, attrs: dict[str, An
         if kind in {"male", "female"}:
             if ptype not in {"named_person", "official", "anonymous", "media"}:
                 continue
-            if is_plural(ref["text"], ptype) and ptype != "official" or prev.get("_plural"):
+            if (is_plural(ref["text"], ptype) or is_plural(src["text"], ptype)) and ptype != "official":
                 continue
             known = prev.get("_gender") or gender(ref["text"]) or gender(src["text"])
             if known is not None and known != kind:
                 continue
         elif kind == "plural":
-            if not (is_plural(ref["text"], ptype) or prev.get("_plural")):
+            if not (is_plural(ref["text"], ptype) or is_plural(src["text"], ptype)):
                 continue
         elif kind == "neuter":
             if ptype not in {"named_org", "official", "media", "document"}:
@@ -199,7 +199,8 @@ def _antecedent(doc: Doc, source: Segment, info: SourceInfo, attrs: dict[str, An
         elif kind == "role":
             if ptype != "named_person":
                 continue
-        nearer = _named_between(doc, ref["end"], source.start, kind, previous)
+        nearer = _named_between(doc, ref["end"], source.start, kind, previous) if kind in {"male", "female"} \
+            else None
         if nearer is not None:
             return nearer
         if kind in {"male", "female"}:
@@ -218,10 +219,11 @@ def _named_between(doc: Doc, start: int, end: int, kind: str | None, previous: l
         return None
     quoted = [f for p in previous for f in p["_content"]]
     ents = doc.spans["entity"] if "entity" in doc.spans else doc.ents
+    text = text_of(doc)
     best = None
     for ent in ents:
         if ent.label_ in labels and start <= ent.start_char and ent.end_char <= end \
-                and not any(s <= ent.start_char < e for s, e in quoted):
+                and not any(s <= ent.start_char < e for s, e in quoted) and not inside_quotes(text, ent.start_char):
             best = ent
     if best is None:
         return None

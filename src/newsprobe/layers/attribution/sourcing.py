@@ -49,7 +49,7 @@ QUANTIFIERS = frozenset("some many most several others few all both one another"
 ANONYMOUS_HEADS = frozenset("""
 source sources official officials insider insiders aide aides adviser advisers advisor advisors ally allies
 confidant confidants associate associates strategist strategists operative operatives informant informants diplomat
-diplomats someone somebody
+diplomats someone somebody officers commanders
 """.split())
 # Generic people: not hidden sources but people described ("critics", "voters"); singular ones too ("a voter").
 GROUP_HEADS = frozenset("""
@@ -69,7 +69,7 @@ spokesman spokeswoman spokesperson spokespeople representative representatives p
 government governments prosecutor prosecutors investigators investigator judge court ministry embassy military
 army command headquarters presidency kremlin leadership mayor governor president premier minister secretary
 ambassador commander general chief director chairman chairwoman commissioner officer officers sheriff justice
-senator congressman congresswoman lawyer attorney counsel office
+senator congressman congresswoman lawyer attorney counsel office forces
 """.split())
 # Roles that name the person who holds them when the article names that person ("the mayor" after "Mayor Bill de
 # Blasio"); the titles written before a name for each.
@@ -237,13 +237,13 @@ def classify(doc: Doc, start: int, end: int, limit: int | None = None) -> Source
     of = _quantity_of(head_span)
     if of is not None:
         return classify(doc, of.start_char, of.end_char, limit)
+    surname = _earlier_person(doc, head_span)
+    if surname is not None:
+        return SourceInfo("named_person", resolved=surname)
     if _names_people(doc, span, head_span):
         return SourceInfo("named_person")
     if head in CHANNEL_HEADS and head_span[0].lower_ in PRONOUNS:
         return _pronoun(doc, head_span[0:1], head_span[0].lower_)  # "her Twitter account" is hers
-    surname = _earlier_person(doc, head_span)
-    if surname is not None:
-        return SourceInfo("named_person", resolved=surname)
     hwords = _words(head_span.text)
     first = hwords[0] if hwords else ""
     if head in ANONYMOUS_HEADS or _IN_THE_KNOW.search(text[start:end]) and (head in GROUP_HEADS or head in
@@ -262,7 +262,8 @@ def classify(doc: Doc, start: int, end: int, limit: int | None = None) -> Source
     ents = entities_in(doc, head_span.start_char, head_span.end_char)
     labels = {lab for _, _, lab in ents}
     if head in MEDIA_HEADS or head in {"article", "articles", "story", "editorial"} or (
-            set(hwords) & MEDIA_WORDS and (labels & {"ORG", "PERSON", "WORK_OF_ART"} or _proper(head_span))):
+            set(hwords) & MEDIA_WORDS and (labels & {"ORG", "PERSON", "WORK_OF_ART"} or _proper(head_span)
+                                          or head in ORG_HEADS)):
         return SourceInfo("media")
     if head in OFFICIAL_HEADS or (head.endswith("s") and head[:-1] in OFFICIAL_HEADS):
         role = _role(doc, head_span, head, first)
@@ -392,22 +393,38 @@ def _possessive(doc: Doc, end: int) -> bool:
     return text_of(doc)[end : end + 2] in {"'s", "’s"} or text_of(doc)[end : end + 1] in {"'", "’"}
 
 
+NAME_LABELS = frozenset({"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "GPE", "NORP", "FAC"})
+ORG_WORDS = frozenset("inc corp co llc ltd plc group holdings partners capital bank university college school "
+                      "city state county street news times post".split())
+
+
 def _earlier_person(doc: Doc, head_span: Span) -> tuple[int, int] | None:
-    """A surname (or "J. Mason") standing for a person named in full earlier in the article: the full mention."""
-    toks = [t for t in head_span if not t.is_punct and t.lower_ not in {"the", "mr.", "ms.", "mrs.", "dr.", "mr",
-                                                                         "ms", "mrs", "dr"}]
-    if not toks or len(toks) > 2 or not toks[-1].text[:1].isupper():
+    """A surname (or "J. Mason") at the end of the source standing for a person named in full earlier in the
+    article ("14th-ranked Schwartzman", "Claure"): the full mention."""
+    run: list = []
+    for tok in reversed(list(head_span)):
+        if tok.text[:1].isupper() and (tok.is_alpha or "'" in tok.text or "’" in tok.text
+                                       or re.fullmatch(r"[A-Z]\.", tok.text)):
+            run.insert(0, tok)
+        else:
+            break
+    if run and run[0].lower_ in {"mr.", "ms.", "mrs.", "dr.", "mr", "ms", "mrs", "dr", "the"}:
+        run = run[1:]
+    if not run or len(run) > 2 or (len(run) == 2 and not re.fullmatch(r"[A-Z]\.", run[0].text)):
         return None
-    surname = toks[-1].text.rstrip("'’s")
-    if len(toks) == 2 and not re.fullmatch(r"[A-Z]\.", toks[0].text):
-        return None
+    surname = re.sub(r"['’]s?$", "", run[-1].text)
     ents = doc.spans["entity"] if "entity" in doc.spans else doc.ents
     best = None
     for ent in ents:
-        if ent.label_ != "PERSON" or ent.start_char >= head_span.start_char:
+        if ent.start_char >= head_span.start_char or ent.label_ not in NAME_LABELS:
             continue
         parts = ent.text.split()
-        if len(parts) >= 2 and parts[-1].rstrip("'’s") == surname:
+        if not 2 <= len(parts) <= 4 or re.sub(r"['’]s?$", "", parts[-1]) != surname:
+            continue
+        # NER often calls a full name ORG ("Diego Schwartzman"); a name of capitalised words none of which is an
+        # organisation's word is taken for a person's
+        if ent.label_ == "PERSON" or (all(p[:1].isupper() for p in parts) and not
+                                      {p.lower().strip(".,") for p in parts} & (ORG_HEADS | MEDIA_WORDS | ORG_WORDS)):
             best = (ent.start_char, ent.end_char)
     return best
 
