@@ -1,19 +1,22 @@
 """The spaCy pipeline: the English parse plus the layers asked for, loaded once per process per choice of layers.
 
 Which layers exist, their order and what each needs come from the registry (`newsprobe.layers.LAYERS`); this module
-names none of them.
+names none of them. Layers flagged `english_only` (their models learned English) run only on articles whose
+`language` is English or unknown; for an article in another language they are skipped and the summary says so:
+`summary["skipped"] = {"<layer>": "language ru: English-only layer"}` (absent when nothing was skipped).
 """
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import lru_cache
+from itertools import islice
 
 import spacy
 from spacy.language import Language
 
+from newsprobe.core.errors import NewsprobeError
 from newsprobe.core.model import Article
 from newsprobe.core.registry import Layer
 from newsprobe.core.settings import settings
@@ -59,22 +62,60 @@ def _load(plan: tuple[tuple[str, tuple[tuple[str, object], ...]], ...]) -> Langu
     return nlp
 
 
+ENGLISH = frozenset({"en"})
+
+
+def skipped_layers(nlp: Language, language: str | None) -> dict[str, str]:
+    """The layers of `nlp` that do not run for an article in `language` (ISO 639-1, None: unknown), with why."""
+    if language is None or language.lower() in ENGLISH:
+        return {}
+    out = {}
+    for name in nlp.pipe_names:
+        layer = _layer_of(name)
+        if layer is not None and layer.english_only:
+            out[layer.name] = f"language {language}: English-only layer"
+    return out
+
+
+def _layer_of(pipe_name: str) -> Layer | None:
+    try:
+        return LAYERS.get(pipe_name)
+    except NewsprobeError:  # a component of the base model (parser, ner, ...)
+        return None
+
+
 def analyse(
     articles: Iterable[Article], batch_size: int = 64, nlp: Language | None = None
 ) -> Iterator[Article]:
-    """Add the span layers and summary to each article, parsing in batches with `nlp.pipe`."""
+    """Add the span layers and summary to each article, parsing in batches with `nlp.pipe`; an article in another
+    language than English goes through the pipeline without the English-only layers (see the module docstring)."""
     nlp = nlp or load_nlp()
-    pending: deque[Article] = deque()
+    it = iter(articles)
+    while batch := list(islice(it, batch_size)):
+        skips = [skipped_layers(nlp, art.language) for art in batch]
+        english = [art for art, skip in zip(batch, skips, strict=True) if not skip]
+        docs = iter(nlp.pipe((_make_doc(nlp, art) for art in english), batch_size=batch_size))
+        for art, skip in zip(batch, skips, strict=True):
+            doc = _without(nlp, art, skip) if skip else next(docs)
+            art.spans = doc_to_spans(doc)
+            art.summary = summarize(art, layers=set(doc.spans))
+            if skip:
+                art.summary["skipped"] = skip
+            yield art
 
-    def docs() -> Iterator:
-        for art in articles:
-            doc = nlp.make_doc(art.text)
-            doc._.published = art.published
-            pending.append(art)
-            yield doc
 
-    for doc in nlp.pipe(docs(), batch_size=batch_size):
-        art = pending.popleft()
-        art.spans = doc_to_spans(doc)
-        art.summary = summarize(art, layers=set(doc.spans))
-        yield art
+def _make_doc(nlp: Language, art: Article):
+    doc = nlp.make_doc(art.text)
+    doc._.published = art.published
+    return doc
+
+
+def _without(nlp: Language, art: Article, skip: dict[str, str]):
+    """One article through the pipeline's components except the skipped layers' (and those needing them)."""
+    doc = _make_doc(nlp, art)
+    for name, component in nlp.pipeline:
+        layer = _layer_of(name)
+        if layer is not None and (layer.name in skip or set(layer.requires) & set(skip)):
+            continue
+        doc = component(doc)
+    return doc
