@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
+from newsprobe.core.quotes import inside_quotes  # noqa: F401  (re-exported for the component)
 from newsprobe.core.spans import text_of
 
 SOURCE_TYPES: tuple[str, ...] = ("named_person", "named_org", "official", "document", "media", "unnamed_group",
@@ -203,16 +204,6 @@ def core(span: Span) -> Span:
         if _CORE_END.match(tok.text):
             return span.doc[span.start : tok.i]
     return span
-
-
-def inside_quotes(text: str, pos: int) -> bool:
-    """Whether `pos` lies inside a quotation: an odd number of straight double quotes, or more opening than closing
-    curly ones, between the start of its paragraph and it."""
-    para = text.rfind("\n", 0, pos) + 1
-    before = text[para:pos]
-    if before.count('"') % 2 == 1:
-        return True
-    return before.count("“") > before.count("”")
 
 
 def classify(doc: Doc, start: int, end: int, limit: int | None = None) -> SourceInfo:
