@@ -51,9 +51,9 @@ def test_an_english_article_skips_nothing():
 
 
 def test_the_report_names_the_skipped_layers():
-    import newsprobe
     from rich.console import Console
 
+    import newsprobe
     from newsprobe.core.report import print_report
 
     console = Console(record=True, width=200)

@@ -128,13 +128,13 @@ def decode_si(probs: np.ndarray, offsets: Sequence[tuple[int, int]], text: str, 
     `min_tokens` or whose most probable token stays below `threshold + anchor` dropped (hysteresis: a span needs
     one confident token, then extends over the less confident ones around it), and each span is widened to whole
     words. `si_score` is the mean token probability. Lowering the threshold never uncovers a character that a
-    higher threshold covers. Runs end at a line break: no span crosses a paragraph.
+    higher threshold covers. Runs end at a paragraph break (a blank line): no span crosses a paragraph.
     """
     on = np.flatnonzero(np.asarray(probs) >= threshold)
     runs: list[list[int]] = []
     for i in on.tolist():
-        # a span never runs over a line break (a paragraph in our clean text, a sentence in PTC's files)
-        if runs and i - runs[-1][1] - 1 <= gap and "\n" not in text[offsets[runs[-1][1]][1] : offsets[i][0]]:
+        # a span never runs over a paragraph break (a blank line: our clean text's paragraphs, PTC's title)
+        if runs and i - runs[-1][1] - 1 <= gap and text.count("\n", offsets[runs[-1][1]][1], offsets[i][0]) < 2:
             runs[-1][1] = i
         else:
             runs.append([i, i])
