@@ -173,6 +173,11 @@ def _antecedent(doc: Doc, source: Segment, info: SourceInfo, attrs: dict[str, An
     "the nominee" a named person; "this" the statement just before. A person named in the text between that
     statement and the pronoun, outside any statement's content, wins when nearer ("Trump spoke. He said ...")."""
     kind = info.anaphor
+    if kind == "role_near":  # only the statement just before, if a named person made it nearby
+        last = next((p for p in reversed(previous) if p.get("source") and p["source"]["start"] < source.start), None)
+        if last is not None and last["source_type"] == "named_person" and source.start - last["source"]["end"] < 400:
+            return last
+        return None
     for prev in reversed(previous):
         src = prev.get("source")
         if src is None or src["start"] >= source.start:
@@ -237,7 +242,7 @@ def _fallback(doc: Doc, source: Segment, info: SourceInfo, attrs: dict[str, Any]
     """No antecedent found: say what the pronoun itself tells."""
     if info.anaphor == "plural":
         attrs["source_type"] = "unnamed_group"  # "they say": people in general
-    elif info.anaphor == "role":
+    elif info.anaphor in {"role", "role_near"}:
         attrs["source_type"] = "official"
 
 

@@ -260,7 +260,9 @@ def classify(doc: Doc, start: int, end: int, limit: int | None = None) -> Source
         role = _role(doc, head_span, head, first)
         if role is not None:
             return role
-        return SourceInfo("official", _affiliation(span, after, prefix=head in SPEAKER_ROLES))
+        # "the justice" right after Ginsburg spoke: that person, if the statement just before is hers
+        near = "role_near" if first in {"the", "this"} and head in ROLE_TITLES else None
+        return SourceInfo("official", _affiliation(span, after, prefix=head in SPEAKER_ROLES), anaphor=near)
     if first in {"the", "this"} and head in PERSON_DESCRIPTIONS:
         return SourceInfo("named_person", anaphor="role")
     if head in ORG_HEADS:
