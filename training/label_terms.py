@@ -12,8 +12,16 @@ dev, on which the result is measured):
 2. the technique head, given the word as a span in its article, names Loaded_Language or Name_Calling,Labeling
    (Repetition left aside, as for the label list) for at least `MIN_AGREE` of its occurrences.
 
-Prints the chosen words (to be written into `LOADED_TERMS` by hand) with their counts; nothing is copied from the
-lexicon into the repository beyond the words chosen this way.
+Prints the chosen words with their counts; nothing is copied from the lexicon into the repository.
+
+Result (2026-11-29, 150 train articles read for step 2, 11 min on a loaded 2-core machine): 79 of 2,514 candidates
+pass ("abominable", "blatant", "bogus", "crazy", "disgrace", "hypocrites", "phony", "reckless", "sham", "tyranny",
+"wicked", ...). Proposed as spans the way `LABEL_TERMS` is (kept when the head says Loaded_Language or
+Name_Calling and no tagger span covers the word), they lowered PTC dev SI F1 from 0.4176 to 0.4160 (precision
+0.3285 -> 0.3264, recall 0.5730 -> 0.5734): the tagger already finds these words where PTC marks them, and the new
+spans mostly add single words PTC does not mark. So the runtime does not use them. Neither "loot" nor "rogue"
+(the seed's "loot people's properties", "rogue decisions") passes step 1: "rogue" is not in PTC train at all and
+"loot" too rarely, so no list built this way finds them honestly.
 """
 
 from __future__ import annotations
