@@ -174,3 +174,10 @@ def test_types_are_the_documented_scheme():
     for kind in SOURCE_TYPES:
         assert re.search(rf"`{kind}`", doc), kind
     assert "anonymous" not in NAMED_TYPES and "unnamed_group" not in NAMED_TYPES and "author" not in NAMED_TYPES
+
+
+def test_first_person_in_a_quote_whose_speaker_comes_later(nlp):
+    text = '"I think we lost the vote," said Tom Hale, who warned that the council would meet again.'
+    got = _layer(nlp, text, [("I", "think", "we lost the vote"),
+                             ("Tom Hale", "warned", "the council would meet again")])
+    assert got[0] == ("named_person", "Tom Hale", "we lost the vote")

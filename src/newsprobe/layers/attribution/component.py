@@ -100,6 +100,7 @@ def add_attributions(doc: Doc, statements: list[Statement]) -> None:
         attrs["score"] = round(math.prod(parts) ** (1 / len(parts)), 4)
         items.append((Span(doc, span.start, span.end, label=attrs["source_type"]), attrs))
         previous.append(attrs)
+    _quoted_speakers(text_of(doc), [a for _, a in items])
     for span, attrs in items:  # working notes of the resolution, not part of the layer
         for key in [k for k in attrs if k.startswith("_")]:
             del attrs[key]
@@ -135,12 +136,32 @@ def _describe_source(doc: Doc, st: Statement, attrs: dict[str, Any], previous: l
             _copy(attrs, enclosing)
         elif not inside_quotes(text, st.source.start):
             attrs["source_type"] = "author"  # "I think", "we asked": the article's own voice
+        else:
+            attrs["_quoted_first"] = st.source.start  # the speaker may come later: see `_quoted_speakers`
         return
     antecedent = _antecedent(doc, st.source, info, attrs, previous)
     if antecedent is None:
         _fallback(doc, st.source, info, attrs, previous)
         return
     _copy(attrs, antecedent)
+
+
+def _quoted_speakers(text: str, statements: list[dict[str, Any]]) -> None:
+    """"I" inside a quotation whose speaker comes after it: the statement whose content holds it, else the nearest
+    statement in the same paragraph with a source of its own."""
+    for attrs in statements:
+        pos = attrs.get("_quoted_first")
+        if pos is None:
+            continue
+        para = (text.rfind("\n", 0, pos) + 1, len(text) if text.find("\n", pos) < 0 else text.find("\n", pos))
+        holders = [a for a in statements if a is not attrs and a.get("source") is not None
+                   and "_quoted_first" not in a and any(s <= pos < e for s, e in a["_content"])]
+        near = [a for a in statements if a is not attrs and a.get("source") is not None
+                and "_quoted_first" not in a and para[0] <= a["source"]["start"] < para[1]]
+        near.sort(key=lambda a: abs(a["source"]["start"] - pos))
+        found = (holders or near or [None])[0]
+        if found is not None:
+            _copy(attrs, found)
 
 
 def _mention(doc: Doc, start: int, end: int) -> dict[str, Any]:
