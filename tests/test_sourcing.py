@@ -181,3 +181,11 @@ def test_first_person_in_a_quote_whose_speaker_comes_later(nlp):
     got = _layer(nlp, text, [("I", "think", "we lost the vote"),
                              ("Tom Hale", "warned", "the council would meet again")])
     assert got[0] == ("named_person", "Tom Hale", "we lost the vote")
+
+
+def test_he_is_never_a_body(nlp):
+    text = "Paul Novak chaired the hearing. The government said taxes would rise. He added that cuts would follow."
+    got = _layer(nlp, text, [("The government", "said", "taxes would rise"),
+                             ("He", "added", "cuts would follow")])
+    assert got[0][0] == "official"
+    assert got[1] == ("named_person", "Paul Novak", "cuts would follow")

@@ -21,7 +21,14 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from newsprobe.core.spans import layer_items, text_of, write_layer
-from newsprobe.layers.attribution.sourcing import SourceInfo, classify, gender, inside_quotes, is_plural
+from newsprobe.layers.attribution.sourcing import (
+    SourceInfo,
+    classify,
+    gender,
+    inside_quotes,
+    is_person_role,
+    is_plural,
+)
 from newsprobe.layers.attribution.tagger import Segment, Statement
 
 OPENING_QUOTES = "\"“‘«„'"
@@ -208,6 +215,8 @@ def _antecedent(doc: Doc, source: Segment, info: SourceInfo, attrs: dict[str, An
         if kind in {"male", "female"}:
             if ptype not in {"named_person", "official", "anonymous", "media"}:
                 continue
+            if ptype == "official" and not is_person_role(ref["text"]):
+                continue  # "the government" is no "he"; "the minister" or "a spokeswoman" may be
             if (is_plural(ref["text"], ptype) or is_plural(src["text"], ptype)) and ptype != "official":
                 continue
             known = prev.get("_gender") or gender(ref["text"]) or gender(src["text"])

@@ -396,8 +396,8 @@ def _earlier_person(doc: Doc, head_span: Span) -> tuple[int, int] | None:
     article ("14th-ranked Schwartzman", "Claure"): the full mention."""
     run: list = []
     for tok in reversed(list(head_span)):
-        if tok.text[:1].isupper() and (tok.is_alpha or "'" in tok.text or "’" in tok.text
-                                       or re.fullmatch(r"[A-Z]\.", tok.text)):
+        # letters, an apostrophe (O'Brien), an initial, or a name whose letters went wrong in decoding (SarukhÃ¡n)
+        if tok.text[:1].isupper() and not tok.is_punct and not tok.like_num:
             run.insert(0, tok)
         else:
             break
@@ -457,6 +457,25 @@ def gender(text: str) -> str | None:
     if female != male:
         return "female" if female else "male"
     return None
+
+
+# Official heads that are one person ("the minister", "a spokeswoman"), unlike bodies ("the government", "police").
+PERSON_ROLES = frozenset("""
+spokesman spokeswoman spokesperson representative prosecutor investigator judge mayor governor president premier
+minister secretary ambassador commander general chief director chairman chairwoman commissioner officer sheriff
+justice senator congressman congresswoman lawyer attorney counsel envoy
+""".split())
+
+
+def is_person_role(text: str) -> bool:
+    """Whether an official source is one person in office ("the foreign minister"), not a body."""
+    words = _words(core_text(text))
+    return bool(words) and words[-1] in PERSON_ROLES
+
+
+def core_text(text: str) -> str:
+    """The words of a mention before an apposition or clause ("the minister, who ..." -> "the minister")."""
+    return re.split(r"\s*(?:,|--|—|–|\(|\bwho\b|\bwhich\b|\bthat\b)", text, maxsplit=1)[0]
 
 
 def is_plural(text: str, source_type: str) -> bool:
