@@ -1,8 +1,9 @@
 """Layer `attribution`: who says what. One span per reported statement, over its content.
 
 Each span's attrs: `source` and `cue` ({start, end, text} or None), `kind` (direct | indirect | mixed, from the quote
-marks), `source_type` (named_person | named_org | official | media | anonymous | unresolved), `source_resolved` (the
-earlier mention that "they", "he" or "the sources" stands for), `affiliation` ("sources close to X" -> X), `when` (a
+marks), `source_type` (named_person | named_org | official | document | media | unnamed_group | anonymous | author |
+unresolved: see `sourcing.py` and docs/sourcing-guideline.md), `source_resolved` (the mention that "I", "he",
+"they", "who", "the mayor", a surname or "the sources" stands for), `affiliation` ("sources close to X" -> X), `when` (a
 date next to the cue, "said Monday"), `fragments` (the content's pieces when its source and cue split it) and `score`.
 
 Spans come from our ONNX tagger (`tagger.py` beside this module), batched over all windows of a batch of documents;
