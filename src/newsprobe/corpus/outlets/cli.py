@@ -42,9 +42,11 @@ def sources(
     left_out = len(every) - len(rows)
     note = (f"{left_out} {by}{'s' if left_out != 1 else ''} below --min-statements {min_statements}"
             + (f" or --min-articles {min_articles}" if by == "outlet" else "") + " not shown") if left_out else ""
+    if not rows and not every:
+        out.print("no attributed statements in this store" + (f" for outlet {outlet!r}" if outlet else ""))
+        return
     if not rows:
-        out.print("no attributed statements in this store" + (f" for outlet {outlet!r}" if outlet else "")
-                  + (f" ({note})" if note else ""))
+        out.print(f"nothing to rank: {note}; lower the minimums to see them")
         return
     title = "Sources per outlet" if by == "outlet" else "Sources per article"
     table = Table(title=f"{title}, most anonymous first", title_justify="left", caption=note or None)
