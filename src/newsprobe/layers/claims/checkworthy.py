@@ -2,7 +2,7 @@
 
 A MiniLM sentence encoder fine-tuned on CheckThat! 2024 English (see `model/MODEL_CARD.md`) feeds a
 linear head over the mean of its token states. The encoder runs through `newsprobe.core.encoder` (ONNX Runtime) and the
-head in numpy, so a later step can share one encoder pass across several heads, and torch is never needed here.
+head in numpy; torch is never needed here.
 """
 
 from __future__ import annotations

@@ -2,7 +2,11 @@
 
 A fact-checker's first question about a casualty figure is "says who?", so every claim carries its
 check-worthiness score and each number in it as `{value, low, high, qualifier, counted, event, unit,
-when, where, text}`. Scores come from our ONNX model, batched over all the sentences of a batch of
+when, where, text, start, end}` (rules in `quantities.py`). `when` is a span of this Doc's date layer,
+`{start, end, text, value}` with the day it resolved to ("on Sunday" -> text "Sunday", value "2016-08-21"; None for
+vague "recent weeks"), and `where` a place of its entity layer, `{start, end, text}`; both None when the clause has
+none. The layer requires the entity and date layers for that, so a claim's time and place are always the ones those
+layers show. Scores come from our ONNX model, batched over all the sentences of a batch of
 documents (one encoder call, not one per sentence). When an `attribution` layer exists, a claim is
 linked to the reported statement it sits in.
 """

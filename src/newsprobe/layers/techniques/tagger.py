@@ -4,8 +4,8 @@ A MiniLM encoder fine-tuned on the Propaganda Techniques Corpus (see `model/MODE
 article in chunks of word pieces; a per-token head gives the probability that a token is inside a propaganda span
 (SI), runs of tokens above a threshold become spans, and a technique head classifies each span from its pooled
 token states plus a few surface features (how often the span's text recurs in the article, its length,
-punctuation, quotes). The encoder runs through ONNX Runtime (`newsprobe.core.encoder`), the heads in numpy, so the
-encoder pass can later be shared with other layers; torch is never needed here.
+punctuation, quotes). The encoder runs through ONNX Runtime (`newsprobe.core.encoder`), the heads in numpy; torch is
+never needed here.
 
 This module is also the single code path for training (`training/techniques.py` imports the chunking, features
 and decoding from here), so what is trained is what runs.
