@@ -280,11 +280,35 @@ def test_sources_per_outlet_from_a_store(tmp_path):
         ])
         rows = sourcing_by_outlet(store.connection)
         only_b = sourcing_by_outlet(store.connection, outlet="B")
+        ranked = sourcing_by_outlet(store.connection, min_articles=2)
+        by_article = sourcing_by_outlet(store.connection, by="article", min_statements=2)
     a, b = rows
-    assert (a["outlet"], a["articles"], a["statements"], a["anonymous_share"]) == ("A", 2, 3, pytest.approx(0.667))
+    assert (a["outlet"], a["articles"], a["statements"], a["anonymous"], a["anonymous_share"]) == \
+        ("A", 2, 3, 2, pytest.approx(0.667))
     assert a["top_sources"][0] == {"source": "sources", "type": "anonymous", "statements": 2}
     assert (b["outlet"], b["anonymous_share"], b["top_sources"][0]["source"]) == ("B", 0.0, "ministry")
     assert only_b == [b]
+    assert [r["outlet"] for r in ranked] == ["A"]  # B has one article
+    (one,) = by_article  # the only article with two statements, all anonymous
+    assert (one["outlet"], one["statements"], one["anonymous_share"]) == ("A", 2, 1.0)
+
+
+def test_sources_rank_by_anonymous_share_with_more_statements_first_among_equals(tmp_path):
+    from newsprobe.corpus.outlets.figures import sourcing_by_outlet
+    from newsprobe.io.store import Store
+
+    with Store(tmp_path / "s.db") as store:
+        store.add_many([
+            _article("Few", [_statement("One.", "sources", "anonymous")]),
+            _article("Many", [_statement(f"S{i}.", "sources", "anonymous", start=3 * i) for i in range(3)]),
+            _article("Named", [_statement("Two.", "Jane Roe", "named_person"),
+                               _statement("Three.", "sources", "anonymous", start=5)]),
+        ])
+        rows = sourcing_by_outlet(store.connection)
+        enough = sourcing_by_outlet(store.connection, min_statements=2)
+    assert [r["outlet"] for r in rows] == ["Many", "Few", "Named"]
+    assert [r["outlet"] for r in enough] == ["Many", "Named"]
+    assert rows[2]["anonymous"] == 1 and rows[2]["anonymous_share"] == 0.5
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -17,7 +17,12 @@ from newsprobe.io.read import iter_documents
 def _looks_like_path(value: str | Path) -> bool:
     if isinstance(value, Path):
         return True
-    return len(value) < 4096 and "\n" not in value and Path(value).exists()
+    if len(value) >= 4096 or "\n" in value:
+        return False
+    try:
+        return Path(value).exists()
+    except OSError:  # a one-line text longer than a file name may be ("File name too long")
+        return False
 
 
 def _first_document(path: str | Path) -> Document:

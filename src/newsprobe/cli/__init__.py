@@ -31,12 +31,13 @@ _add_corpus_commands()
 
 
 def _add_eval_commands() -> None:
-    """`newsprobe eval <name>` for every layer that has gold data to be measured on (the registry's `evaluate`)."""
+    """`newsprobe eval <name>` for every layer that has gold data to be measured on (the registry's `evaluate` and
+    `evaluations`)."""
     from newsprobe.layers import LAYERS
 
     for layer in LAYERS:
-        if layer.evaluate:
-            eval_app.command(layer.evaluate_name or layer.name)(layer.hook("evaluate"))
+        for name, command in layer.eval_commands():
+            eval_app.command(name)(command)
 
 
 _add_eval_commands()

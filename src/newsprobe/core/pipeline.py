@@ -1,7 +1,9 @@
 """The spaCy pipeline: the English parse plus the layers asked for, loaded once per process per choice of layers.
 
 Which layers exist, their order and what each needs come from the registry (`newsprobe.layers.LAYERS`); this module
-names none of them.
+names none of them. Layers flagged `english_only` (their models learned English) run only on articles whose
+`language` is English or unknown; for an article in another language they are skipped and the summary says so:
+`summary["skipped"] = {"<layer>": "language ru: English-only layer"}` (absent when nothing was skipped).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 
+from newsprobe.core.errors import NewsprobeError
 from newsprobe.core.model import Article, IngestError, Span
 from newsprobe.core.registry import Layer
 from newsprobe.core.settings import settings
@@ -114,17 +117,42 @@ def shift_offsets(value, offset: int):
     return value
 
 
+ENGLISH = frozenset({"en"})
+
+
+def skipped_layers(nlp: Language, language: str | None) -> dict[str, str]:
+    """The layers of `nlp` that do not run for an article in `language` (ISO 639-1, None: unknown), with why."""
+    if language is None or language.lower() in ENGLISH:
+        return {}
+    out = {}
+    for name in nlp.pipe_names:
+        layer = _layer_of(name)
+        if layer is not None and layer.english_only:
+            out[layer.name] = f"language {language}: English-only layer"
+    return out
+
+
+def _layer_of(pipe_name: str) -> Layer | None:
+    try:
+        return LAYERS.get(pipe_name)
+    except NewsprobeError:  # a component of the base model (parser, ner, ...)
+        return None
+
+
 def analyse(
     articles: Iterable[Article], batch_size: int = 64, nlp: Language | None = None
 ) -> Iterator[Article]:
     """Add the span layers and summary to each article, in input order, parsing in batches with `nlp.pipe`.
 
-    A text longer than `WINDOW_CHARS` is parsed on its own, one window at a time, and its spans are moved back to
-    their place in the whole text: time and memory stay in proportion to one window, whatever the length."""
+    Two kinds of article are analysed on their own, outside the batch: a text longer than `WINDOW_CHARS`, parsed one
+    window at a time with its spans moved back to their place in the whole text (time and memory stay in proportion
+    to one window, whatever the length); and an article in another language than English, which goes through the
+    pipeline without the English-only layers (`summary["skipped"]` says which and why)."""
     nlp = nlp or load_nlp()
     batch: list[Article] = []
     for art in articles:
-        if len(art.text) <= WINDOW_CHARS:
+        skip = skipped_layers(nlp, art.language)
+        if len(art.text) <= WINDOW_CHARS and not skip:
             batch.append(art)
             if len(batch) >= batch_size:
                 yield from _whole(batch, nlp, batch_size)
@@ -132,7 +160,7 @@ def analyse(
             continue
         yield from _whole(batch, nlp, batch_size)
         batch = []
-        yield _windowed(art, nlp)
+        yield _alone(art, nlp, skip)
     yield from _whole(batch, nlp, batch_size)
 
 
@@ -151,19 +179,31 @@ def _whole(arts: list[Article], nlp: Language, batch_size: int) -> Iterator[Arti
         yield art
 
 
-def _windowed(art: Article, nlp: Language) -> Article:
-    pieces = windows(art.text)
-    # Only the first window can open with the headline.
-    docs = ((_doc(nlp, art.text[start:end], art.published, art.title if start == 0 else None), start)
-            for start, end in pieces)
+def _alone(art: Article, nlp: Language, skip: dict[str, str]) -> Article:
+    """One article window by window (one window for most), without the skipped layers."""
     spans: list[Span] = []
     layers: set[str] = set()
-    for doc, offset in nlp.pipe(docs, batch_size=1, as_tuples=True):
+    for start, end in windows(art.text):
+        # Only the first window can open with the headline.
+        doc = _doc(nlp, art.text[start:end], art.published, art.title if start == 0 else None)
+        doc = _without(nlp, doc, skip) if skip else nlp(doc)
         for sp in doc_to_spans(doc):
-            spans.append(Span(sp.layer, sp.start + offset, sp.end + offset, sp.label, sp.text,
-                              shift_offsets(sp.attrs, offset)) if offset else sp)
+            spans.append(Span(sp.layer, sp.start + start, sp.end + start, sp.label, sp.text,
+                              shift_offsets(sp.attrs, start)) if start else sp)
         layers.update(doc.spans)
     spans.sort(key=lambda s: (s.start, -s.end, s.layer))
     art.spans = spans
     art.summary = summarize(art, layers=layers)
+    if skip:
+        art.summary["skipped"] = skip
     return art
+
+
+def _without(nlp: Language, doc, skip: dict[str, str]):
+    """The Doc through the pipeline's components except the skipped layers' (and those needing them)."""
+    for name, component in nlp.pipeline:
+        layer = _layer_of(name)
+        if layer is not None and (layer.name in skip or set(layer.requires) & set(skip)):
+            continue
+        doc = component(doc)
+    return doc

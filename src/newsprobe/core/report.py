@@ -88,6 +88,8 @@ def _summary(article: Article) -> Text:
         if fn is not None and layer.span_layer in s:
             out.append(f" · {fn(s[layer.span_layer])}")
     out.append(f" · removed lines: {len(article.removed)}")
+    for name, why in (s.get("skipped") or {}).items():
+        out.append(f" · {name} skipped ({why})", style="yellow")
     return out
 
 

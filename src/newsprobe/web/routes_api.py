@@ -85,6 +85,12 @@ class OutletOut(BaseModel):
     anonymous_share: float | None = Field(..., description="Share of them with an anonymous source; null if none.")
     techniques: int
     techniques_per_1000_words: float | None = Field(..., description="null while no article has that layer.")
+    techniques_own: int = Field(0, description="Technique spans in the outlet's own voice (outside quotations).")
+    techniques_quoted: int = Field(0, description="Technique spans inside quotations (what the outlet reports).")
+    techniques_own_per_1000_words: float | None = Field(
+        None, description="Own-voice technique spans per 1,000 words outside quotations; null without data.")
+    techniques_quoted_per_1000_words: float | None = Field(
+        None, description="Quoted technique spans per 1,000 words inside quotations; null without data.")
     first_published: str | None
     last_published: str | None
     months: dict[str, int] = Field(..., description="Articles per month (YYYY-MM) with a publication date.")
@@ -176,6 +182,9 @@ def outlets(request: Request) -> list[OutletOut]:
             outlet=s.outlet, articles=s.articles, words=s.words, attributions=s.attributions,
             anonymous_share=s.anonymous_share, techniques=s.techniques,
             techniques_per_1000_words=s.techniques_per_1000_words(agg.has_techniques),
+            techniques_own=s.techniques_own, techniques_quoted=s.techniques_quoted,
+            techniques_own_per_1000_words=s.voice_per_1000_words(agg.has_techniques)[0],
+            techniques_quoted_per_1000_words=s.voice_per_1000_words(agg.has_techniques)[1],
             first_published=s.first_published, last_published=s.last_published, months=dict(sorted(s.months.items())),
         )
         for s in agg.outlets

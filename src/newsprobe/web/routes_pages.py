@@ -229,6 +229,8 @@ def outlets_page(request: Request) -> HTMLResponse:
             "anonymous": s.anonymous_share,
             "attributions": s.attributions,
             "techniques": s.techniques_per_1000_words(agg.has_techniques),
+            "techniques_own": s.voice_per_1000_words(agg.has_techniques)[0],
+            "techniques_quoted": s.voice_per_1000_words(agg.has_techniques)[1],
             "first": s.first_published,
             "last": s.last_published,
             "search": "/?" + urlencode({"outlet": s.outlet}) if s.outlet else None,
