@@ -217,8 +217,7 @@ def test_no_technique_span_crosses_a_paragraph_break():
 
 
 def test_voice_says_whether_a_span_is_quoted():
-    from newsprobe.core.quotes import quoted_regions
-    from newsprobe.layers.techniques.component import voice
+    from newsprobe.core.quotes import quoted_regions, voice
 
     text = ('He called it “a rigged election” and ‘phony polls’. We don’t agree.\n'
             '"An unclosed quote runs to the end of its paragraph\nbut not into the next.')

@@ -61,3 +61,8 @@ def words_inside_quotes(text: str) -> tuple[int, int]:
     """(words in the text's own voice, words inside quotations), counted as `model.word_count` counts."""
     quoted = sum(word_count(text[s:e]) for s, e in quoted_regions(text))
     return word_count(text) - quoted, quoted
+
+
+def voice(text: str, start: int, end: int) -> str:
+    """"quoted" when most of `[start, end)` lies inside quotation marks, else "own" (the outlet's own voice)."""
+    return "quoted" if quoted_share(text, start, end) >= 0.5 else "own"

@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -23,10 +23,11 @@ from newsprobe.core.model import SCALAR_FIELDS, Article, Span
 MIN_PREFIX = 6
 
 # Each step brings a store from the version before it to its own; a store is upgraded in place, step by step, when
-# it is opened. The statements of a released step never change: a new need is a new step.
+# it is opened. The statements of a released step never change: a new need is a new step. A step is SQL, or a
+# function of the connection for data SQL cannot rewrite; each step runs in one transaction.
 # `seq` is an INTEGER PRIMARY KEY (a rowid alias) rather than the implicit rowid: VACUUM may renumber an
 # implicit rowid, which would silently break the external-content FTS index that points at it.
-MIGRATIONS: list[tuple[int, str, list[str]]] = [
+MIGRATIONS: list[tuple[int, str, list[str | Callable[[sqlite3.Connection], None]]]] = [
     (1, "articles, spans, full-text index, failures", [
         """CREATE TABLE IF NOT EXISTS articles (
             seq INTEGER PRIMARY KEY,
@@ -68,6 +69,10 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         # Stores written by early version-1 code lack it (the web app used to add it on start).
         "CREATE INDEX IF NOT EXISTS spans_layer_label_article ON spans (layer, label, article_id)",
         "CREATE INDEX IF NOT EXISTS articles_published ON articles (published)",
+    ]),
+    (3, "a numeric claim's 'when' and 'where' as spans of the text; technique spans' voice (own or quoted)", [
+        lambda db: _quantity_places_as_spans(db),
+        lambda db: _technique_voices(db),
     ]),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -364,6 +369,71 @@ class Store:
         return [article_from_row(row, spans[row["id"]]) for row in rows]
 
 
+def _located(phrase: object, span_text: str, span_start: int, article_text: str) -> object:
+    """An old `when`/`where` string as the span it names: in the claim's own sentence first (where it was read
+    from), else its first place in the article; a phrase found nowhere cannot be a span and becomes null."""
+    if not isinstance(phrase, str):
+        return phrase
+    at = span_text.find(phrase)
+    start = span_start + at if at >= 0 else article_text.find(phrase)
+    if not phrase or start < 0:
+        return None
+    return {"start": start, "end": start + len(phrase), "text": phrase}
+
+
+def _quantity_places_as_spans(db: sqlite3.Connection) -> None:
+    """Version-2 stores wrote a quantity's `when` and `where` as bare strings; today they are spans (with `value`
+    for a date), so old and new claims validate against one schema and link to the date and entity layers."""
+    rows = db.execute(
+        "SELECT spans.rowid, spans.start, spans.text, spans.attrs, articles.text FROM spans "
+        "JOIN articles ON articles.id = spans.article_id "
+        "WHERE spans.attrs LIKE '%\"quantities\"%' AND (spans.attrs LIKE '%\"when\": \"%' "
+        "OR spans.attrs LIKE '%\"where\": \"%')"
+    ).fetchall()
+    for rowid, start, span_text, attrs_json, article_text in rows:
+        attrs = json.loads(attrs_json)
+        for quantity in attrs.get("quantities") or []:
+            if not isinstance(quantity, dict):
+                continue
+            where = _located(quantity.get("where"), span_text, start, article_text)
+            when = _located(quantity.get("when"), span_text, start, article_text)
+            if isinstance(when, dict) and isinstance(quantity.get("when"), str):
+                when["value"] = None
+            quantity["where"], quantity["when"] = where, when
+        db.execute("UPDATE spans SET attrs = ? WHERE rowid = ?", (json.dumps(attrs, ensure_ascii=False), rowid))
+
+
+def _technique_voices(db: sqlite3.Connection) -> None:
+    """Version-2 stores have no `voice` on technique spans nor the own/quoted split in the technique summary; both
+    follow from the text alone, so old articles count in an outlet's own-voice rate exactly as new ones do."""
+    from newsprobe.core.quotes import voice, words_inside_quotes
+
+    articles = db.execute(
+        "SELECT DISTINCT articles.id, articles.text, articles.summary FROM spans "
+        "JOIN articles ON articles.id = spans.article_id "
+        "WHERE spans.layer = 'technique' AND json_extract(spans.attrs, '$.voice') IS NULL"
+    ).fetchall()
+    for article_id, text, summary_json in articles:
+        voices = {"own": 0, "quoted": 0}
+        for rowid, start, end, attrs_json in db.execute(
+            'SELECT rowid, start, "end", attrs FROM spans WHERE article_id = ? AND layer = \'technique\'',
+            (article_id,),
+        ).fetchall():
+            attrs = json.loads(attrs_json)
+            attrs.setdefault("voice", voice(text, start, end))
+            voices[attrs["voice"]] += 1
+            db.execute("UPDATE spans SET attrs = ? WHERE rowid = ?", (json.dumps(attrs, ensure_ascii=False), rowid))
+        summary = json.loads(summary_json)
+        technique = summary.get("technique")
+        if isinstance(technique, dict) and "own_voice" not in technique:
+            own_words, quoted_words = words_inside_quotes(text)
+            for key, name, words in (("own_voice", "own", own_words), ("quoted", "quoted", quoted_words)):
+                technique[key] = {"count": voices[name], "words": words,
+                                  "per_1000_words": round(1000 * voices[name] / words, 2) if words else 0.0}
+            db.execute("UPDATE articles SET summary = ? WHERE id = ?", (json.dumps(summary, ensure_ascii=False),
+                                                                      article_id))
+
+
 def _migrate(db: sqlite3.Connection, path: str) -> None:
     """Bring the store to `SCHEMA_VERSION`, one step of `MIGRATIONS` per transaction."""
     version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -372,7 +442,10 @@ def _migrate(db: sqlite3.Connection, path: str) -> None:
             continue
         with _Transaction(db):
             for statement in statements:
-                db.execute(statement)
+                if callable(statement):
+                    statement(db)
+                else:
+                    db.execute(statement)
             db.execute(f"PRAGMA user_version = {step}")
         log.info("%s: store upgraded to version %d (%s)", path, step, what)
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from newsprobe.core.quotes import quoted_share
+from newsprobe.core.quotes import voice
 from newsprobe.core.spans import text_of, write_layer
 
 
@@ -58,8 +58,3 @@ class TechniqueTagger:
 def _with_p(found: list[tuple[str, int, int, float, float]]) -> Iterator[tuple[str, int, int, float, float, float]]:
     for technique, start, end, score, si_score in found:
         yield technique, start, end, score, si_score, (score / si_score if si_score > 0 else 0.0)
-
-
-def voice(text: str, start: int, end: int) -> str:
-    """"quoted" when most of `[start, end)` lies inside quotation marks, else "own" (the outlet's own voice)."""
-    return "quoted" if quoted_share(text, start, end) >= 0.5 else "own"
