@@ -12,7 +12,19 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from newsprobe.cli.common import MAX_BYTES, DbOption, Format, LayersOption, err, fail, open_existing, out
+from newsprobe.cli.common import (
+    MAX_BYTES,
+    DbOption,
+    Format,
+    LayersOption,
+    MetaOption,
+    NamePatternOption,
+    err,
+    fail,
+    open_existing,
+    out,
+    run_metadata,
+)
 from newsprobe.core.errors import NewsprobeError
 from newsprobe.core.model import Article, IngestError
 
@@ -59,6 +71,8 @@ def analyze(
         None, min=0.0, max=1.0, help="Technique layer: lower finds more spans (recall), higher fewer (precision)."
     ),
     layers: str | None = LayersOption,
+    meta: Path | None = MetaOption,
+    name_pattern: str | None = NamePatternOption,
 ) -> None:
     """Analyse articles and print them to stdout; bad inputs are reported on stderr and the run goes on."""
     from newsprobe.core.report import print_report
@@ -67,7 +81,8 @@ def analyze(
     _configure(layers=layers, technique_threshold=technique_threshold)
     failed = 0
     articles: list[dict] = []
-    items = analyze_paths(paths, max_bytes=max_bytes, published=published, outlet=outlet)
+    metadata = run_metadata(outlet, published, meta, name_pattern)
+    items = analyze_paths(paths, max_bytes=max_bytes, metadata=metadata)
     for item in items:
         if isinstance(item, IngestError):
             failed += 1
@@ -91,12 +106,22 @@ def ingest(
     batch_size: int = typer.Option(64, help="Articles per parse batch and per commit."),
     max_bytes: int = MAX_BYTES,
     layers: str | None = LayersOption,
+    published: str | None = typer.Option(None, help="Publication date for articles that give none."),
+    outlet: str | None = typer.Option(None, help="Outlet for articles that name none."),
+    meta: Path | None = MetaOption,
+    name_pattern: str | None = NamePatternOption,
+    update_analyses: bool = typer.Option(
+        True, "--update-analyses/--no-update-analyses",
+        help="Bring the corpus analyses (copies) up to date with the new articles after the ingest.",
+    ),
 ) -> None:
-    """Analyse and store articles; run it again after a crash and it picks up where it stopped."""
+    """Analyse and store articles; run it again after a crash and it picks up where it stopped. Re-ingesting an
+    article with better metadata (an outlet or date it lacked) updates it."""
     from newsprobe.io.store import Store
     from newsprobe.run import ingest as run_ingest
 
     _configure(layers=layers)
+    metadata = run_metadata(outlet, published, meta, name_pattern)
 
     with (
         Store(db) as store,
@@ -117,15 +142,29 @@ def ingest(
                 progress.console.print(f"[red]error:[/red] {escape(str(item))}", highlight=False)
             progress.advance(task)
 
-        tally = run_ingest(paths, store, batch_size=batch_size, max_bytes=max_bytes, on_item=tick)
+        tally = run_ingest(paths, store, batch_size=batch_size, max_bytes=max_bytes, on_item=tick, metadata=metadata)
     err.print(
-        f"stored {tally.stored}, duplicates skipped {tally.duplicates}, failed {len(tally.failed)}"
-        f" -> {escape(str(db))}",
+        f"stored {tally.stored}, metadata updated {tally.updated}, duplicates skipped {tally.duplicates}, "
+        f"failed {len(tally.failed)} -> {escape(str(db))}",
         highlight=False,
     )
+    if update_analyses and (tally.stored or tally.updated):
+        _update_analyses(db)
     for item in tally.failed:
         fail(item)
     raise typer.Exit(1 if tally.failed else 0)
+
+
+def _update_analyses(db: Path) -> None:
+    """Each corpus analysis's `update` hook (the copies index matches the new articles against the stored ones)."""
+    from newsprobe.corpus import ANALYSES
+    from newsprobe.io.store import Store
+
+    with Store(db) as store:
+        for analysis in ANALYSES:
+            fn = analysis.hook("update")
+            if fn is not None and (line := fn(store)):
+                err.print(line, highlight=False)
 
 
 @command
@@ -187,7 +226,8 @@ def export(
     output: Path | None = typer.Option(None, "--output", "-o", help="File to write; stdout if omitted."),
     table: str = typer.Option("spans", help="csv/parquet rows: spans or articles."),
 ) -> None:
-    """Export the store: JSON lines of whole articles, or a flat CSV/Parquet table."""
+    """Export the store: JSON lines of whole articles, or a flat CSV/Parquet table (with the corpus analyses' columns,
+    such as the copy family of each article)."""
     from newsprobe.io.export import write_jsonl, write_table
 
     if table not in ("spans", "articles"):
@@ -203,8 +243,25 @@ def export(
             else:
                 n = write_jsonl(articles, sys.stdout)
         else:
-            n = write_table(articles, output or sys.stdout, fmt.value, table)
+            extra, columns = _analysis_columns(store)
+            n = write_table(articles, output or sys.stdout, fmt.value, table, extra, columns)
     err.print(f"exported {n} {'articles' if fmt is ExportFormat.jsonl else 'rows'}", highlight=False)
+
+
+def _analysis_columns(store) -> tuple[dict[str, dict], list[str]]:
+    """The columns the corpus analyses add to table exports (their `export` hooks), per article id."""
+    from newsprobe.corpus import ANALYSES
+
+    extra: dict[str, dict] = {}
+    columns: list[str] = []
+    for analysis in ANALYSES:
+        fn = analysis.hook("export")
+        if fn is None:
+            continue
+        columns.extend(analysis.export_columns)
+        for article_id, values in fn(store).items():
+            extra.setdefault(article_id, {}).update(values)
+    return extra, columns
 
 
 @command

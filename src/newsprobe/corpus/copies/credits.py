@@ -13,8 +13,10 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-_NAME = r"(?:the\s+)?(?P<name>(?:[A-Z][\w&'’.-]*|al-[A-Z][\w'’-]*)(?:\s+(?:[A-Z][\w&'’.-]*|al-[A-Z][\w'’-]*|of|for|al|news|de|la)){0,6})"
-_DOMAIN = r"(?P<domain>(?:[a-z0-9-]+\.)+(?:com|net|org|ir|ru|sy|news|info|tv|co|uk|de|fr|us|ca|au|in|cn|tr|ua|io|me|am))\b"
+_WORD = r"(?:[A-Z][\w&'’.-]*|al-[A-Z][\w'’-]*)"
+_NAME = rf"(?:the\s+)?(?P<name>{_WORD}(?:\s+(?:{_WORD}|of|for|al|news|de|la)){{0,6}})"
+_TLD = r"(?:com|net|org|ir|ru|sy|news|info|tv|co|uk|de|fr|us|ca|au|in|cn|tr|ua|io|me|am)"
+_DOMAIN = rf"(?P<domain>(?:[a-z0-9-]+\.)+{_TLD})\b"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("reported", re.compile(
         rf"\b{_NAME}\s+(?:news\s+agency\s+)?(?:reported|reports|quoted|wrote|said in a report|cited)\b")),
@@ -24,7 +26,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"\s*[:：-]?\s*{_NAME}")),
     ("first appeared", re.compile(
         rf"\b(?:[Oo]riginally|[Ff]irst)\s+(?:published|appeared|posted|ran)\s+(?:by|on|in|at)\s+{_NAME}")),
-    ("republished", re.compile(rf"\b[Rr]e(?:published|posted|printed)\s+(?:from|with\s+permission\s+(?:from|of))\s+{_NAME}")),
+    ("republished", re.compile(
+        rf"\b[Rr]e(?:published|posted|printed)\s+(?:from|with\s+permission\s+(?:from|of))\s+{_NAME}")),
     ("dateline", re.compile(r"^[A-Z][A-Z .,'-]{2,40}\((?P<name>[A-Z][\w&.' -]{1,30})\)\s*[-–—]", re.M)),
     ("contributed", re.compile(rf"{_NAME}\s+contributed\s+to\s+this\s+report")),
     ("copyright", re.compile(rf"(?:©|\([Cc]\)|[Cc]opyright)\s*(?:\d{{4}}\s*)?{_NAME}")),

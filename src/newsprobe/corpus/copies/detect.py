@@ -180,7 +180,8 @@ def find_families(records: Iterable[Record], progress: Callable[[str, int], None
             return [], stats
         owner = np.concatenate(owners)
         value = np.concatenate(values)
-        del owners, values
+        owners.clear()
+        values.clear()
         stats.fingerprints = len(value)
         t0 = time.perf_counter()
         ids = np.array([r.id for r in meta])

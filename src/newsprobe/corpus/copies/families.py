@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -118,7 +119,12 @@ def components(keys: list[int], links: list[Link]) -> dict[int, list[int]]:
 
 
 def build(nodes: dict[int, Node], links: list[Link]) -> list[dict[str, Any]]:
-    """Every family (two members or more) in the JSON shape `newsprobe families` prints, largest first."""
+    """Every family (two members or more) in the JSON shape `newsprobe families` prints, largest first.
+
+    Partial links between two cores are directed (which side the passage was taken from, `_partial_source`); the
+    taker joins the family of the source as a `partial` member. A lone article whose passage others took is a family
+    of its own when nobody it took from is known; otherwise its takers join the family it took from.
+    """
     involved = sorted({k for link in links for k in (link.a, link.b)})
     groups = components(involved, links)
     core_of = {k: root for root, members in groups.items() for k in members}
@@ -126,36 +132,69 @@ def build(nodes: dict[int, Node], links: list[Link]) -> list[dict[str, Any]]:
     for link in links:
         by_node[link.a].append(link)
         by_node[link.b].append(link)
-    attached: dict[int, list[tuple[int, Link]]] = defaultdict(list)
+    taken: dict[int, list[tuple[int, Link, str]]] = defaultdict(list)  # source core -> (taker, link, basis)
+    sources_of: dict[int, set[int]] = defaultdict(set)  # taker core -> source cores
     for link in links:
-        if link.rel["kind"] != "partial" or core_of[link.a] == core_of[link.b]:
+        if link.rel["kind"] != "partial" or core_of[link.a] == core_of[link.b] or _same_outlet(nodes, link):
             continue
-        source = _partial_source(link, nodes, groups, core_of)
-        other = link.b if source == link.a else link.a
-        attached[core_of[source]].append((other, link))
+        source, basis = _partial_source(link, nodes, groups, core_of)
+        taker = link.b if source == link.a else link.a
+        taken[core_of[source]].append((taker, link, basis))
+        sources_of[core_of[taker]].add(core_of[source])
+
+    def is_family(root: int) -> bool:
+        return len(groups[root]) >= 2 or (root in taken and not sources_of.get(root))
+
+    attached: dict[int, list[tuple[int, Link, str]]] = defaultdict(list)
+    for root, items in taken.items():
+        home = root if is_family(root) else _family_above(root, sources_of, is_family)
+        if home is not None:
+            attached[home].extend(items)
     out = []
     for root, members in groups.items():
-        if len(members) < 2 and not attached.get(root):
-            continue
-        out.append(_family(members, attached.get(root, []), nodes, by_node))
+        if is_family(root):
+            out.append(_family(members, attached.get(root, []), nodes, by_node))
     out.sort(key=lambda f: (-len(f["members"]), f["family"]))
     return out
 
 
+def _same_outlet(nodes: dict[int, Node], link: Link) -> bool:
+    """A passage an outlet repeats in its own articles (an editor's note, a standing background paragraph) is not a
+    republication."""
+    oa, ob = nodes[link.a].outlet, nodes[link.b].outlet
+    return bool(oa and ob and oa.strip().lower() == ob.strip().lower())
+
+
+def _family_above(root: int, sources_of: dict[int, set[int]], is_family: Callable[[int], bool]) -> int | None:
+    """The nearest core up the chain of partial sources that is a family (breadth-first, smallest key first)."""
+    seen = {root}
+    queue = deque(sorted(sources_of.get(root, ())))
+    while queue:
+        core = queue.popleft()
+        if core in seen:
+            continue
+        seen.add(core)
+        if is_family(core):
+            return core
+        queue.extend(sorted(sources_of.get(core, ())))
+    return None
+
+
 def _partial_source(link: Link, nodes: dict[int, Node], groups: dict[int, list[int]],
-                    core_of: dict[int, int]) -> int:
-    """Which side of a partial link the passage was taken from: the side with more copies (a story others spread),
-    else the earlier one, else the one the other credits, else the smaller id."""
+                    core_of: dict[int, int]) -> tuple[int, str]:
+    """Which side of a partial link the passage was taken from, and on what basis: the earlier one; else the one the
+    other credits; else the side with more copies (a story others spread); else the smaller id (no evidence)."""
     a, b = link.a, link.b
-    size_a, size_b = len(groups[core_of[a]]), len(groups[core_of[b]])
-    if size_a != size_b:
-        return a if size_a > size_b else b
     wa, wb = _when(nodes[a].published), _when(nodes[b].published)
     if wa and wb and _earlier(wa, wb) != _earlier(wb, wa):
-        return a if _earlier(wa, wb) else b
-    if _credits_node(nodes[b], nodes[a]) != _credits_node(nodes[a], nodes[b]):
-        return a if _credits_node(nodes[b], nodes[a]) else b
-    return a if nodes[a].id < nodes[b].id else b
+        return (a if _earlier(wa, wb) else b), "date"
+    ca, cb = _credits_node(nodes[b], nodes[a]), _credits_node(nodes[a], nodes[b])
+    if bool(ca) != bool(cb):
+        return (a if ca else b), "credit"
+    size_a, size_b = len(groups[core_of[a]]), len(groups[core_of[b]])
+    if size_a != size_b:
+        return (a if size_a > size_b else b), "copies"
+    return (a if nodes[a].id < nodes[b].id else b), "none"
 
 
 def _credits_node(reader: Node, credited: Node) -> dict | None:
@@ -181,7 +220,7 @@ def _structure_scores(candidates: list[int], links: list[Link], nodes: dict[int,
         if link.a not in pool and link.b not in pool:
             continue
         rel = link.rel
-        for side, node, other in (("a", link.a, link.b), ("b", link.b, link.a)):
+        for side, node in (("a", link.a), ("b", link.b)):
             if node not in pool:
                 continue
             i = 0 if side == "a" else 1
@@ -202,9 +241,20 @@ def _structure_scores(candidates: list[int], links: list[Link], nodes: dict[int,
     return score
 
 
-def _decide_first(core: list[int], links: list[Link], nodes: dict[int, Node]) -> dict[str, Any]:
-    """The first publisher of a core, with basis, confidence, evidence and ties."""
+_PARTIAL_CONFIDENCE = {"date": 0.9, "credit": 0.75, "copies": 0.5, "none": 0.3}
+
+
+def _decide_first(core: list[int], links: list[Link], nodes: dict[int, Node],
+                  partial_bases: list[str] = ()) -> dict[str, Any]:
+    """The first publisher of a core, with basis, confidence, evidence and ties. A core of one article (others took
+    passages from it) is its own first; how sure that is depends on how the direction of the passages was told."""
     evidence: list[dict[str, Any]] = []
+    if len(core) == 1:
+        basis = min(partial_bases, key=lambda b: -_PARTIAL_CONFIDENCE[b]) if partial_bases else "none"
+        if basis == "none":
+            evidence.append({"kind": "direction", "detail": "nothing tells which way the shared passages went"})
+        return {"first": core[0], "basis": f"partial: {basis}", "confidence": _PARTIAL_CONFIDENCE[basis],
+                "tied": [], "evidence": evidence}
     when = {k: _when(nodes[k].published) for k in core}
     dated = [k for k in core if when[k]]
     undated = [k for k in core if not when[k]]
@@ -311,10 +361,11 @@ def _tree(start: int, core: list[int], links: list[Link]) -> dict[int, Link]:
     return parent
 
 
-def _family(core: list[int], attached: list[tuple[int, Link]], nodes: dict[int, Node],
+def _family(core: list[int], attached: list[tuple[int, Link, str]], nodes: dict[int, Node],
             by_node: dict[int, list[Link]]) -> dict[str, Any]:
-    core_links = list({id(x): x for k in core for x in by_node[k] if x.a in set(core) and x.b in set(core)}.values())
-    decision = _decide_first(core, core_links, nodes)
+    pool = set(core)
+    core_links = list({id(x): x for k in core for x in by_node[k] if x.a in pool and x.b in pool}.values())
+    decision = _decide_first(core, core_links, nodes, [basis for _, _, basis in attached])
     first = decision["first"]
     ref = first if first is not None else min(core, key=lambda k: nodes[k].id)
     parent = _tree(ref, core, core_links)
@@ -334,13 +385,13 @@ def _family(core: list[int], attached: list[tuple[int, Link]], nodes: dict[int, 
             entry.update(_against(node, src, link, nodes, first_node, core))
         members.append(entry)
     seen_partial: set[int] = set()
-    for other, link in sorted(attached, key=lambda x: nodes[x[0]].id):
-        if other in seen_partial:
+    for other, link, _ in sorted(attached, key=lambda x: nodes[x[0]].id):
+        if other in seen_partial or other in pool:
             continue
         seen_partial.add(other)
         src = link.a if link.b == other else link.b
         members.append({**nodes[other].public(), "kind": "partial",
-                        **_against(nodes[other], src, link, nodes, first_node, core)})
+                        **_against(nodes[other], src, link, nodes, first_node, core, partial=True)})
     family_id = min(nodes[k].id for k in core)
     return {
         "family": family_id,
@@ -355,8 +406,11 @@ def _family(core: list[int], attached: list[tuple[int, Link]], nodes: dict[int, 
     }
 
 
+_PARTIAL_EDITS = frozenset({"title changed", "words swapped", "credit removed", "credit added"})
+
+
 def _against(node: Node, src: int | None, link: Link | None, nodes: dict[int, Node], first: Node | None,
-             core: list[int]) -> dict[str, Any]:
+             core: list[int], partial: bool = False) -> dict[str, Any]:
     """A member's relation to the text it is shown against: passages (its characters and the other's), edits, whether
     it credits the first publisher."""
     credit = None
@@ -378,5 +432,28 @@ def _against(node: Node, src: int | None, link: Link | None, nodes: dict[int, No
     out["cover"] = rel["cover"][1]
     out["passages"] = [{"start": p["b"][0], "end": p["b"][1], "other_start": p["a"][0], "other_end": p["a"][1],
                         "words": p["words"], "quote": p["quote"]} for p in rel["passages"]]
-    out["edits"] = edits(rel, "a", (nodes[src].title, node.title))
+    found = edits(rel, "a", (nodes[src].title, node.title))
+    # A partial copy is another article around a lifted passage: what it "added" or "dropped" is everything else.
+    out["edits"] = [e for e in found if e["edit"] in _PARTIAL_EDITS] if partial else found
     return out
+
+
+def matches(fam: dict[str, Any], outlet: str | None, start: str | None, end: str | None) -> bool:
+    """The CLI's and the API's filters: a member from `outlet`; first published (the first publisher's date, else
+    the earliest member's) within [start, end] (ISO days); a family without any date fails a date filter."""
+    if outlet and not any((m["outlet"] or "").lower() == outlet.lower() for m in fam["members"]):
+        return False
+    if start or end:
+        dates = [m["published"][:10] for m in fam["members"] if m["published"]]
+        first = (fam["first"] or {}).get("published") or (min(dates) if dates else None)
+        if first is None:
+            return False
+        first = first[:10]
+        if (start and first < start) or (end and first > end):
+            return False
+    return True
+
+
+def newest(fam: dict[str, Any]) -> str:
+    """Sort key for "newest first": the latest member's date."""
+    return max((m["published"] or "" for m in fam["members"]), default="")
