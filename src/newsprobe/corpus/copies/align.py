@@ -28,6 +28,7 @@ MIN_RUN = 12  # words of the longest exact run of a passage: long names and figu
 # Aleppo", "at least 22 militant groups") make runs of 6 to 10 words in independent reports; copied prose, even
 # lightly reworded, has longer ones
 MAX_GAP = 12  # words between two runs of one passage, in either text
+MIN_EDGE_RUN = 8  # a passage neither starts nor ends with a shorter run set apart by a gap (a name after a rewrite)
 MAX_DRIFT = 8  # change of shift between two runs of one passage (words inserted on one side)
 COPY_COVER = 0.4  # a copy: the shared passages cover this share of each text; less of one of them: a partial copy
 QUOTE_SLACK = 0.05  # a passage is a shared quotation when at most this share of it (or 3 words) is outside quotes
@@ -184,6 +185,18 @@ def _chain(runs: list[tuple[int, int, int, int]]) -> list[Passage]:
     return passages
 
 
+def _trim(p: Passage) -> Passage:
+    """Drop short runs at either end of a passage that a gap sets apart: a name ("the Syrian Arab Red Crescent") a few
+    words after a shared sentence is the next sentence rewritten, not more of the copy."""
+    runs = sorted(p.runs)
+    while len(runs) > 1 and runs[0][1] - runs[0][0] < MIN_EDGE_RUN and runs[1][0] - runs[0][1] > 2:
+        runs.pop(0)
+    while len(runs) > 1 and runs[-1][1] - runs[-1][0] < MIN_EDGE_RUN and runs[-1][0] - runs[-2][1] > 2:
+        runs.pop()
+    return Passage(min(r[0] for r in runs), max(r[1] for r in runs), min(r[2] for r in runs),
+                   max(r[3] for r in runs), runs)
+
+
 def _is_quote(a: Text, b: Text, p: Passage) -> bool:
     """Whether the words the two texts have exactly in common here lie inside quotation marks in both: reports that
     quote one statement, each framing it its own way ("Trump said Monday" / "Trump said at a campaign stop")."""
@@ -196,7 +209,7 @@ def _is_quote(a: Text, b: Text, p: Passage) -> bool:
 def compare(a: Text, b: Text, k: int = sketch.SHINGLE) -> Comparison:
     """The passages A and B share and what that makes B to A (or A to B: the relation is symmetric)."""
     passages = []
-    for p in _chain(_runs(a, b, k)):
+    for p in map(_trim, _chain(_runs(a, b, k))):
         length = p.a1 - p.a0
         if length < MIN_PASSAGE_WORDS or p.matched < MIN_DENSITY * length:
             continue

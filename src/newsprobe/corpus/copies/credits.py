@@ -17,13 +17,14 @@ _WORD = r"(?:[A-Z][\w&'’.-]*|al-[A-Z][\w'’-]*)"
 _NAME = rf"(?:the\s+)?(?P<name>{_WORD}(?:\s+(?:{_WORD}|of|for|al|news|de|la)){{0,6}})"
 _TLD = r"(?:com|net|org|ir|ru|sy|news|info|tv|co|uk|de|fr|us|ca|au|in|cn|tr|ua|io|me|am)"
 _DOMAIN = rf"(?P<domain>(?:[a-z0-9-]+\.)+{_TLD})\b"
+_ANY_DOMAIN = r"(?P<domain>(?:[a-z0-9-]+\.)+[a-z]{2,12})\b"  # after "Source:" any top-level domain will do
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("reported", re.compile(
         rf"\b{_NAME}\s+(?:news\s+agency\s+)?(?:reported|reports|quoted|wrote|said in a report|cited)\b")),
     ("according to", re.compile(rf"\b(?:[Aa]ccording\s+to|[Cc]iting|[Qq]uoting|[Tt]old)\s+{_NAME}")),
     ("source", re.compile(
         rf"(?:^|\n|\()\s*(?:[Ss]ource|[Vv]ia|[Cc]ourtesy(?:\s+of)?|[Cc]redit|[Rr]eprinted\s+(?:from|with\s+permission\s+of))"
-        rf"\s*[:：-]?\s*{_NAME}")),
+        rf"\s*[:：-]?\s*(?:{_NAME}|(?:https?://)?(?:www\.)?{_ANY_DOMAIN})")),
     ("first appeared", re.compile(
         rf"\b(?:[Oo]riginally|[Ff]irst)\s+(?:published|appeared|posted|ran)\s+(?:by|on|in|at)\s+{_NAME}")),
     ("republished", re.compile(

@@ -18,6 +18,8 @@ MAX_SWAPS = 12  # examples of swapped words kept per pair
 MAX_SEGMENTS = 40
 SWAP_WORDS = 5  # a gap of at most this many words in both texts is a swap; longer gaps are rewritten clauses
 _LINE = re.compile(r"[^\n]+")
+_LEADING = re.compile(r"[^\w\n]*$")
+_TRAILING = re.compile(r"[^\w\n]*")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
 
 
@@ -77,6 +79,8 @@ def _unaligned(t: Text, spans: list[tuple[int, int]]) -> list[dict[str, Any]]:
         w0, w1 = int(run[0]), int(run[-1]) + 1
         where = "start" if w1 <= first else "end" if w0 >= last else "middle"
         start, end = int(t.starts[w0]), int(t.ends[w1 - 1])
+        start -= len(_LEADING.search(t.text, 0, start).group())  # an opening quote, a bullet
+        end += len(_TRAILING.match(t.text, end).group())  # the full stop, a closing quote
         for m in _LINE.finditer(t.text, start, end):
             line = m.group().strip()
             n = len(re.findall(r"\w+", line))
