@@ -150,7 +150,7 @@ def _runs(a: Text, b: Text, k: int) -> list[tuple[int, int, int, int]]:
         return []
     pa, pb = a.seed_at[ia], b.seed_at[ib[ia]]
     diag = pb - pa
-    order = np.lexsort((pa, diag))
+    order = np.argsort((diag + (1 << 31)) * (1 << 31) + pa)  # by diagonal, then position (one key: no lexsort)
     pa, diag = pa[order], diag[order]
     cut = np.flatnonzero((np.diff(diag) != 0) | (np.diff(pa) != 1)) + 1
     first = np.concatenate([[0], cut])

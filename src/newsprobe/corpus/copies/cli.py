@@ -81,12 +81,13 @@ def families(
     max_bytes: int = MAX_BYTES,
     meta: Path | None = MetaOption,
     name_pattern: str | None = NamePatternOption,
+    jobs: int = typer.Option(1, min=1, help="Worker processes for a corpus read directly (sketch and alignment)."),
 ) -> None:
     """Story families: groups of articles that republish one text, each with its first publisher, the evidence, a
     confidence, and every member's part (original, copy, partial), credit, passages and edits."""
     start, end = _day(since, "--since"), _day(until, "--until")
     if paths:
-        found = _direct(paths, max_bytes, meta, name_pattern)
+        found = _direct(paths, max_bytes, meta, name_pattern, jobs)
     else:
         from newsprobe.corpus.copies import index
 
@@ -118,7 +119,8 @@ def _day(value: str | None, option: str) -> str | None:
         raise NewsprobeError(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _direct(paths: list[Path], max_bytes: int, meta: Path | None, name_pattern: str | None) -> list[dict[str, Any]]:
+def _direct(paths: list[Path], max_bytes: int, meta: Path | None, name_pattern: str | None,
+            jobs: int = 1) -> list[dict[str, Any]]:
     """Families of a corpus read directly: the documents' texts as they are, ids as `ingest` would give them."""
     from newsprobe.cli.common import fail, run_metadata
     from newsprobe.core.model import IngestError
@@ -138,7 +140,7 @@ def _direct(paths: list[Path], max_bytes: int, meta: Path | None, name_pattern: 
             yield item
 
     records = records_from_documents(counted(metadata.apply(iter_documents(paths, max_bytes=max_bytes))))
-    found, stats = find_families(records)
+    found, stats = find_families(records, jobs=jobs)
     err.print(f"copies: {stats.texts} text(s), {stats.candidates} candidate pair(s), {stats.links} copy relation(s), "
               f"{len(found)} famil{'y' if len(found) == 1 else 'ies'}" + (f", {failed} unreadable" if failed else ""),
               highlight=False)

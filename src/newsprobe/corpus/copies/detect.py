@@ -114,19 +114,44 @@ class Prepared:
 
 def verify(i: np.ndarray, j: np.ndarray, prepared: Prepared) -> Iterator[Link]:
     """Align each candidate pair, component by component of the candidate graph; yield the pairs that relate."""
-    if not len(i):
-        return
-    comp = _components(i, j)
-    order = np.argsort(comp[i], kind="stable")
-    i, j = i[order], j[order]
-    chunk = max(1, prepared.size // 4)
-    for s in range(0, len(i), chunk):
-        a, b = i[s: s + chunk], j[s: s + chunk]
+    for a, b in _chunks(i, j, max(1, prepared.size // 4)):
         prepared.warm(np.concatenate([a, b]).tolist())
         for x, y in zip(a.tolist(), b.tolist(), strict=True):
             rel = relate(prepared.get(x), prepared.get(y))
             if rel is not None:
                 yield Link(x, y, rel)
+
+
+def _chunks(i: np.ndarray, j: np.ndarray, size: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Candidate pairs in chunks of `size`, ordered by component of the candidate graph (so a text's pairs are near
+    each other and it is prepared once)."""
+    if not len(i):
+        return
+    comp = _components(i, j)
+    order = np.argsort(comp[i], kind="stable")
+    i, j = i[order], j[order]
+    for s in range(0, len(i), size):
+        yield i[s: s + size], j[s: s + size]
+
+
+def _verify_chunk(job: tuple[list[int], list[int], dict[int, str]]) -> tuple[list[Link], dict[int, list]]:
+    """One chunk of pairs with the texts it needs (a worker process's unit): the links, and the credit phrases of
+    the texts that have one."""
+    a, b, texts = job
+    prepared = Prepared(texts.__getitem__, size=len(texts) + 1)
+    prepared.warm(a + b)
+    links = []
+    for x, y in zip(a, b, strict=True):
+        rel = relate(prepared.get(x), prepared.get(y))
+        if rel is not None:
+            links.append(Link(x, y, rel))
+    linked = {k for link in links for k in (link.a, link.b)}
+    return links, {k: prepared.get(k).credits for k in linked}
+
+
+def _sketch_batch(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    sk = sketch.sketch(texts)
+    return sk.owner.astype(np.int32), sk.value, sk.words
 
 
 def _components(i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -144,36 +169,39 @@ def _components(i: np.ndarray, j: np.ndarray) -> np.ndarray:
         label = new
 
 
-def find_families(records: Iterable[Record], progress: Callable[[str, int], None] | None = None
-                  ) -> tuple[list[dict[str, Any]], Stats]:
-    """Families (the `newsprobe families` JSON shape) of a corpus given as records."""
+def find_families(records: Iterable[Record], progress: Callable[[str, int], None] | None = None,
+                  jobs: int = 1) -> tuple[list[dict[str, Any]], Stats]:
+    """Families (the `newsprobe families` JSON shape) of a corpus given as records. `jobs` > 1 sketches and aligns
+    in that many worker processes; the result is the same."""
     stats = Stats()
     tick = progress or (lambda stage, n: None)
     spool = Spool()
+    pool = _pool(jobs)
     try:
         meta: list[Record] = []
-        owners, values, words = [], [], []
         t0 = time.perf_counter()
-        batch: list[Record] = []
 
-        def flush() -> None:
-            sk = sketch.sketch([r.text for r in batch])
-            owners.append((sk.owner + len(meta) - len(batch)).astype(np.int32))
-            values.append(sk.value)
-            words.append(sk.words)
-            batch.clear()
+        def batches() -> Iterator[list[str]]:
+            batch: list[str] = []
+            for rec in records:
+                text = rec.text[:MAX_TEXT_CHARS]
+                spool.add(text)
+                meta.append(Record(rec.id, "", rec.outlet, rec.url, rec.published, rec.title, tuple(rec.removed)))
+                batch.append(text)
+                if len(batch) >= BATCH:
+                    yield batch
+                    batch = []
+            if batch:
+                yield batch
 
-        for rec in records:
-            if len(rec.text) > MAX_TEXT_CHARS:
-                rec.text = rec.text[:MAX_TEXT_CHARS]
-            spool.add(rec.text)
-            meta.append(Record(rec.id, "", rec.outlet, rec.url, rec.published, rec.title, tuple(rec.removed)))
-            batch.append(rec)
-            if len(batch) >= BATCH:
-                flush()
-                tick("sketch", len(meta))
-        if batch:
-            flush()
+        owners, values = [], []
+        done = 0
+        results = pool.imap(_sketch_batch, batches(), chunksize=4) if pool else map(_sketch_batch, batches())
+        for owner, value, words in results:
+            owners.append(owner + done)
+            values.append(value)
+            done += len(words)
+            tick("sketch", done)
         stats.texts = len(meta)
         stats.seconds["sketch"] = time.perf_counter() - t0
         if not meta:
@@ -190,31 +218,40 @@ def find_families(records: Iterable[Record], progress: Callable[[str, int], None
         del ids
         ci, cj, _ = candidates.pairs(owner, value, rank)
         del owner, value
-        stats.candidates = len(ci)
+        stats.candidates = stats.compared = len(ci)
         stats.seconds["candidates"] = time.perf_counter() - t0
         tick("candidates", len(ci))
         t0 = time.perf_counter()
-        prepared = Prepared(spool.get)
-        links = []
-        for n, link in enumerate(verify(ci, cj, prepared), 1):
-            links.append(link)
-            if n % 10000 == 0:
-                tick("aligned", n)
-        stats.compared = len(ci)
+
+        def jobs_() -> Iterator[tuple[list[int], list[int], dict[int, str]]]:
+            for a, b in _chunks(ci, cj, 2000):
+                keys = sorted(set(a.tolist()) | set(b.tolist()))
+                yield a.tolist(), b.tolist(), {k: spool.get(k) for k in keys}
+
+        links: list[Link] = []
+        credits: dict[int, list] = {}
+        results2 = pool.imap(_verify_chunk, jobs_()) if pool else map(_verify_chunk, jobs_())
+        for found, found_credits in results2:
+            links.extend(found)
+            credits.update(found_credits)
+            tick("aligned", len(links))
         stats.links = len(links)
         stats.seconds["align"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        keys = sorted({k for link in links for k in (link.a, link.b)})
-        nodes = {}
-        for k in keys:
-            rec = meta[k]
-            cached = prepared.cache.get(k)
-            text_credits = cached.credits if cached is not None else None
-            if text_credits is None:
-                text_credits = [c.to_dict() for c in find_credits(spool.get(k))]
-            nodes[k] = node_of(k, rec, text_credits)
+        nodes = {k: node_of(k, meta[k], credits[k]) for k in sorted(credits)}
         families = build(nodes, links)
         stats.seconds["families"] = time.perf_counter() - t0
         return families, stats
     finally:
+        if pool:
+            pool.terminate()
         spool.close()
+
+
+def _pool(jobs: int):
+    """A pool of worker processes (fork: they start at once and share what is loaded), or None for one job."""
+    if jobs <= 1:
+        return None
+    import multiprocessing
+
+    return multiprocessing.get_context("fork").Pool(jobs)

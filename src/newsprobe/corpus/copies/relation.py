@@ -65,34 +65,36 @@ def _words(t: Text, w0: int, w1: int) -> str:
 def _unaligned(t: Text, spans: list[tuple[int, int]]) -> list[dict[str, Any]]:
     """The stretches of a text outside every passage, line by line: where (start, middle, end), how many words, and
     whether they read as prose or as web debris (short lines that do not end a sentence: buttons, captions)."""
-    covered = np.zeros(t.words, dtype=bool)
+    if not t.words:
+        return []
+    covered = np.zeros(t.words + 1, dtype=bool)
     for w0, w1 in spans:
         covered[w0:w1] = True
+    covered[t.words] = True
+    edges = np.flatnonzero(np.diff(np.concatenate([[True], covered]).astype(np.int8)))
+    first = min((w0 for w0, _ in spans), default=t.words)
+    last = max((w1 for _, w1 in spans), default=0)
     out: list[dict[str, Any]] = []
-    first = int(np.argmax(covered)) if covered.any() else t.words
-    last = t.words - int(np.argmax(covered[::-1])) if covered.any() else 0
-    idx = np.flatnonzero(~covered)
-    if not len(idx):
-        return out
-    breaks = np.flatnonzero(np.diff(idx) != 1) + 1
-    for run in np.split(idx, breaks):
-        w0, w1 = int(run[0]), int(run[-1]) + 1
+    text = t.text
+    for w0, w1 in zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=False):
         where = "start" if w1 <= first else "end" if w0 >= last else "middle"
         start, end = int(t.starts[w0]), int(t.ends[w1 - 1])
-        start -= len(_LEADING.search(t.text, 0, start).group())  # an opening quote, a bullet
-        end += len(_TRAILING.match(t.text, end).group())  # the full stop, a closing quote
-        for m in _LINE.finditer(t.text, start, end):
-            line = m.group().strip()
-            n = len(re.findall(r"\w+", line))
+        start -= len(_LEADING.search(text, 0, start).group())  # an opening quote, a bullet
+        end += len(_TRAILING.match(text, end).group())  # the full stop, a closing quote
+        pos = start
+        for line in text[start:end].split("\n"):
+            line_start, pos = pos, pos + len(line) + 1
+            n = len(line.split())
             if not n:
                 continue
             debris = n <= 12 and not _SENTENCE_END.search(line)
-            if out and out[-1]["kind"] == ("debris" if debris else "prose") and out[-1]["where"] == where \
-                    and not debris:
-                out[-1]["end"], out[-1]["words"] = m.end(), out[-1]["words"] + n
+            kind = "debris" if debris else "prose"
+            if out and not debris and out[-1]["kind"] == kind and out[-1]["where"] == where:
+                out[-1]["end"], out[-1]["words"] = line_start + len(line), out[-1]["words"] + n
                 continue
-            out.append({"start": m.start(), "end": m.end(), "words": n, "where": where,
-                        "kind": "debris" if debris else "prose"})
+            lead = len(line) - len(line.lstrip())
+            out.append({"start": line_start + lead, "end": line_start + len(line.rstrip()), "words": n,
+                        "where": where, "kind": kind})
             if len(out) >= MAX_SEGMENTS:
                 return out
     return out

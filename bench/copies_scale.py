@@ -1,0 +1,231 @@
+"""Scale of copy detection: N generated articles of about 600 words (30% of them copies) read from a JSONL file by
+`newsprobe families FILE --format json` (the text read directly, no store), timed with its peak memory; then a store
+of the same articles indexed by `index.update`, and 10,000 new articles added to it (the incremental figure).
+
+The texts are word-bigram chains trained on the shared PolNeAR/PTC texts (realistic word frequencies and common
+phrases, which is what stresses the candidate stage), generated with numpy so that a million articles take minutes;
+copies get the proxy edits of copies_corpus.py at paragraph level. Run it with `nice`: the machine is shared, and
+the load average is printed beside the figures.
+Usage: python bench/copies_scale.py N [N ...] [--store N] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from copies_corpus import DEBRIS, INTROS_A, INTROS_B, pool  # noqa: E402
+from report import write_section  # noqa: E402
+
+WORDS = 600
+COPY_SHARE = 0.3
+OUTLETS = [f"site{i}.example" for i in range(200)]
+
+
+class Chain:
+    """A word-bigram chain: successors of each word, sampled with numpy for a whole batch of texts at once."""
+
+    def __init__(self) -> None:
+        tokens: list[str] = []
+        for _, body in pool():
+            tokens.extend(body.split() + ["\n"])
+        vocab, ids = np.unique(np.array(tokens, dtype=object), return_inverse=True)
+        self.vocab = vocab
+        prev, nxt = ids[:-1], ids[1:]
+        order = np.argsort(prev, kind="stable")
+        self.succ = nxt[order]
+        self.start = np.searchsorted(prev[order], np.arange(len(vocab)))
+        self.count = np.diff(np.append(self.start, len(order)))
+        self.newline = int(np.flatnonzero(vocab == "\n")[0])
+
+    def texts(self, n: int, rng: np.random.Generator) -> list[str]:
+        state = rng.integers(0, len(self.vocab), n)
+        out = np.empty((n, WORDS), dtype=np.int64)
+        for step in range(WORDS):
+            cnt = self.count[state]
+            pick = self.start[state] + (rng.random(n) * np.maximum(cnt, 1)).astype(np.int64)
+            restart = rng.integers(0, len(self.vocab), n)
+            nxt = np.where(cnt > 0, self.succ[np.minimum(pick, len(self.succ) - 1)], restart)
+            out[:, step] = nxt
+            state = nxt
+        words = self.vocab[out]
+        texts = []
+        for row in words:
+            text = " ".join(row).replace(" \n ", "\n\n").replace("\n ", "\n\n").strip()
+            texts.append(re.sub(r"\n{3,}", "\n\n", text))
+        return texts
+
+
+def proxy_edit(text: str, rng: np.random.Generator, outlet: str) -> str:
+    paras = text.split("\n\n")
+    if rng.random() < 0.4 and len(paras) > 4:
+        del paras[int(rng.integers(1, len(paras)))]
+    if rng.random() < 0.3 and len(paras) > 3:
+        i, j = rng.choice(len(paras), 2, replace=False)
+        paras[i], paras[j] = paras[j], paras[i]
+    if rng.random() < 0.35:
+        paras.insert(0, f"{INTROS_A[int(rng.integers(len(INTROS_A)))]} {INTROS_B[int(rng.integers(len(INTROS_B)))]}")
+    if rng.random() < 0.4:
+        paras.append(f"{outlet} reported.")
+    for _ in range(int(rng.integers(0, 4))):
+        paras.insert(int(rng.integers(0, len(paras) + 1)), DEBRIS[int(rng.integers(len(DEBRIS)))])
+    return "\n\n".join(paras)
+
+
+def generate(path: Path, n: int, seed: int, chain: Chain, id_prefix: str = "s") -> None:
+    rng = np.random.default_rng(seed)
+    n_copies = int(n * COPY_SHARE)
+    n_orig = n - n_copies
+    made = 0
+    originals: list[tuple[str, str, str]] = []
+    with path.open("w", encoding="utf-8") as fh:
+        while made < n:
+            batch = min(5000, n_orig - len(originals)) if len(originals) < n_orig else 0
+            texts = chain.texts(batch, rng) if batch else []
+            for text in texts:
+                outlet = OUTLETS[int(rng.integers(len(OUTLETS)))]
+                day = f"2016-{int(rng.integers(1, 13)):02d}-{int(rng.integers(1, 29)):02d}"
+                rec = {"id": f"{id_prefix}{made}", "text": text, "outlet": outlet, "published": day}
+                originals.append((text, outlet, day))
+                fh.write(json.dumps(rec) + "\n")
+                made += 1
+            for _ in range(n_copies * batch // max(n_orig, 1) if batch else n - made):
+                if made >= n:
+                    break
+                text, outlet, day = originals[int(rng.integers(len(originals)))]
+                copy = proxy_edit(text, rng, outlet)
+                rec = {"id": f"{id_prefix}{made}", "text": copy, "outlet": OUTLETS[int(rng.integers(len(OUTLETS)))],
+                       "published": day}
+                fh.write(json.dumps(rec) + "\n")
+                made += 1
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.1f} / {five:.1f} / {fifteen:.1f}"
+
+
+def run_direct(path: Path) -> dict:
+    """`newsprobe families FILE --format json`, timed, with its peak memory."""
+    out = path.with_suffix(".families.jsonl")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    with out.open("w") as fh:
+        r = subprocess.run([sys.executable, "-m", "newsprobe.cli", "families", str(path), "--format", "json",
+                            "--jobs", "2"],
+                           stdout=fh, stderr=subprocess.PIPE, text=True)
+    seconds = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if r.returncode:
+        raise SystemExit(r.stderr[-2000:])
+    families = sum(1 for _ in out.open())
+    return {"seconds": seconds, "peak_mb": max(peak, before) / 1024, "families": families,
+            "summary": r.stderr.strip().splitlines()[-1], "load": load()}
+
+
+def run_store(path: Path, extra: Path, db: Path) -> dict:
+    """A store of the corpus (articles inserted as they are, no layers), indexed; then `extra` added and indexed."""
+    script = f"""
+import json, sys, time, resource
+from newsprobe.core.model import Article
+from newsprobe.corpus.copies import index
+from newsprobe.io.store import Store
+
+def arts(p):
+    batch = []
+    for line in open(p):
+        r = json.loads(line)
+        batch.append(Article(id=r["id"], text=r["text"], outlet=r["outlet"], published=r["published"]))
+        if len(batch) == 20000:
+            yield batch; batch = []
+    if batch: yield batch
+
+with Store({str(db)!r}) as store:
+    t0 = time.perf_counter()
+    for b in arts({str(path)!r}):
+        store.add_many(b)
+    t1 = time.perf_counter()
+    s1 = index.update(store)
+    t2 = time.perf_counter()
+    for b in arts({str(extra)!r}):
+        store.add_many(b)
+    t3 = time.perf_counter()
+    s2 = index.update(store)
+    t4 = time.perf_counter()
+print(json.dumps({{"insert": t1 - t0, "index": t2 - t1, "insert_new": t3 - t2, "add_new": t4 - t3,
+                  "links": s1.links, "new_links": s2.links, "new_seconds": s2.seconds,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    if r.returncode:
+        raise SystemExit(r.stderr[-3000:])
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    out["load"] = load()
+    return out
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    keep = Path(args[args.index("--keep") + 1]) if "--keep" in args else None
+    store_n = int(args[args.index("--store") + 1]) if "--store" in args else None
+    flags = {i + 1 for i, a in enumerate(args) if a in ("--store", "--keep")}
+    sizes = [int(a) for i, a in enumerate(args) if a.isdigit() and i not in flags]
+    work = keep or Path(tempfile.mkdtemp(prefix="newsprobe-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    chain = Chain()
+    rows, notes = [], []
+    for n in sizes:
+        path = work / f"corpus-{n}.jsonl"
+        if not path.exists():
+            t0 = time.perf_counter()
+            generate(path, n, seed=n, chain=chain)
+            notes.append(f"generating {n:,} articles took {time.perf_counter() - t0:.0f} s")
+        m = run_direct(path)
+        rows.append(f"| {n:,} | {m['seconds']:.0f} s | {m['peak_mb']:,.0f} MB | {m['families']:,} | {m['load']} |")
+        print(rows[-1], m["summary"], flush=True)
+    store_rows = []
+    if store_n:
+        path = work / f"corpus-{store_n}.jsonl"
+        if not path.exists():
+            generate(path, store_n, seed=store_n, chain=chain)
+        extra = work / f"extra-{store_n}.jsonl"
+        if not extra.exists():
+            generate(extra, 10_000, seed=store_n + 1, chain=chain, id_prefix="x")
+        m = run_store(path, extra, work / f"store-{store_n}.db")
+        store_rows.append(
+            f"| {store_n:,} | {m['insert']:.0f} s | {m['index']:.0f} s | {m['insert_new']:.0f} s | "
+            f"{m['add_new']:.1f} s | {m['peak_mb']:,.0f} MB | {m['load']} |")
+        print(store_rows[-1], m["new_seconds"], flush=True)
+    body = [
+        "Generated articles of about 600 words (word-bigram chains over the shared texts; 30% are copies with proxy "
+        "edits), read from JSONL by `newsprobe families FILE --format json`: texts read directly, sketched, candidate "
+        "pairs aligned, families built and printed (`--jobs 2`). Peak memory is the process's maximum resident set. "
+        "The machine has 2 cores shared with other jobs: the load average (1 / 5 / 15 min) at the end of each run is "
+        "beside it.",
+        "", "| articles | time | peak memory | families | load average |", "| --- | --- | --- | --- | --- |", *rows,
+    ]
+    if store_rows:
+        body += ["", "In a store: inserting the articles (no layers; the full-text index is most of it), indexing "
+                     "them all, inserting 10,000 new ones, and matching those against the index (`index.update`).", "",
+                 "| stored | insert | index all | insert 10,000 | index the 10,000 | peak memory | load average |",
+                 "| --- | --- | --- | --- | --- | --- | --- |", *store_rows]
+    if notes:
+        body += ["", "; ".join(notes) + "."]
+    text = "\n".join(body)
+    print(text)
+    write_section("copies-scale", text)
+
+
+if __name__ == "__main__":
+    main()
