@@ -63,6 +63,15 @@ CLOSE = ["as pressure mounted.", "amid a flurry of reactions.", "though details 
          "according to several accounts.", "and more statements were expected.", "with no end in sight.",
          "as the debate sharpened.", "while others urged caution.", "in a sign of deepening divisions.",
          "despite earlier denials."]
+OPEN += ["Meanwhile,", "At the same time,", "For now,", "In the meantime,", "Even so,", "Still,",
+         "Yesterday,", "By the evening,", "In private,", "Publicly,", "Elsewhere,", "Within hours,"]
+FACT += ["{a} struck a defiant tone", "{b} sought to distance itself from {a}", "{a} was pressed on {n}",
+         "{a} cast doubt on the account", "{b} raised the issue with {a}", "{a} called for calm",
+         "{a} signalled a change of course", "{b} disputed the figure of {n}", "{a} met with {b}"]
+CLOSE += ["for the second time.", "before the vote.", "behind closed doors.", "in a short exchange.",
+          "on several occasions.", "without giving details.", "to mixed reactions.", "over the weekend."]
+ADVERBS = ["reportedly", "notably", "again", "openly", "quietly", "once more", "apparently", "briefly", "sharply",
+           "firmly", "", "", "", ""]
 QUOTE_FRAMES = ["{a} said, according to a transcript.", "{a} told supporters.", "a spokesperson for {a} said.",
                 "{a} said in remarks carried by several outlets."]
 
@@ -247,7 +256,8 @@ class Generator:
             a, b = r.sample(names, 2)
             n = r.choice(numbers).strip() if numbers else "dozens"
             fact = r.choice(FACT).format(a=a, b=b, n=n)
-            sentences.append(f"{r.choice(OPEN)} {fact} {r.choice(CLOSE)}")
+            adverb = r.choice(ADVERBS)
+            sentences.append(" ".join(x for x in (r.choice(OPEN), fact, adverb, r.choice(CLOSE)) if x))
         if quotes and r.random() < 0.6:
             q = r.choice(quotes)
             sentences.insert(r.randrange(len(sentences) + 1), f"“{q},” {r.choice(QUOTE_FRAMES).format(a=names[0])}")
