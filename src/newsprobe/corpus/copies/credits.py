@@ -15,7 +15,7 @@ from functools import lru_cache
 from urllib.parse import urlparse
 
 _WORD = r"(?:[A-Z][\w&'’.-]*|al-[A-Z][\w'’-]*)"
-_NAME = rf"(?:the\s+)?(?P<name>{_WORD}(?:\s+(?:{_WORD}|of|for|al|news|de|la)){{0,6}})"
+_NAME = rf"(?:the[ \t]+)?(?P<name>{_WORD}(?:[ \t]+(?:{_WORD}|of|for|al|news|de|la)){{0,6}})"  # one line
 _TLD = r"(?:com|net|org|ir|ru|sy|news|info|tv|co|uk|de|fr|us|ca|au|in|cn|tr|ua|io|me|am)"
 _DOMAIN = rf"(?P<domain>(?:[a-z0-9-]+\.)+{_TLD})\b"
 _ANY_DOMAIN = r"(?P<domain>(?:[a-z0-9-]+\.)+[a-z]{2,12})\b"  # after "Source:" any top-level domain will do
@@ -49,8 +49,8 @@ _KEYWORDS = {
 _NAME_AT = re.compile(rf"{_NAME}|(?:https?://)?(?:www\.)?{_ANY_DOMAIN}")
 _NAME_BEFORE = re.compile(rf"{_NAME}$")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}\((?P<name>[A-Z][\w&.' -]{1,30})\)\s*[-–—]", re.M)
-_TLD_AT = re.compile(rf"\.{_TLD}\b")
-_DOMAIN_BEFORE = re.compile(r"(?:https?://)?(?:www\.)?(?P<domain>(?:[a-z0-9-]+\.)*[a-z0-9-]+)$")
+_TLD_AT = re.compile(rf"\.{_TLD}\b", re.I)
+_DOMAIN_BEFORE = re.compile(r"(?:https?://)?(?:www\.)?(?P<domain>(?:[a-z0-9-]+\.)*[a-z0-9-]+)$", re.I)
 # Names that a pattern can capture but that credit no outlet.
 _NOT_OUTLETS = frozenset({
     "the", "a", "an", "it", "he", "she", "they", "we", "i", "this", "that", "sources", "officials", "reports",
@@ -103,7 +103,7 @@ def find_credits(text: str, limit: int = 200_000) -> list[Credit]:
         keep(m.start(), m.end(), "dateline", m.group("name"))
     for m in _TLD_AT.finditer(text):
         if (n := _DOMAIN_BEFORE.search(text, max(0, m.start() - 80), m.start())) is not None and n.group("domain"):
-            keep(n.start(), m.end(), "web address", n.group("domain") + text[m.start(): m.end()])
+            keep(n.start(), m.end(), "web address", (n.group("domain") + text[m.start(): m.end()]).lower())
     return sorted(found.values(), key=lambda c: c.start)
 
 
