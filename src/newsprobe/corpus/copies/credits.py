@@ -47,10 +47,9 @@ _KEYWORDS = {
     "contributed": ("contributed to this report",),
 }
 _NAME_AT = re.compile(rf"{_NAME}|(?:https?://)?(?:www\.)?{_ANY_DOMAIN}")
-_NAME_BEFORE = re.compile(rf"{_NAME}$")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}\((?P<name>[A-Z][\w&.' -]{1,30})\)\s*[-–—]", re.M)
-_TLD_AT = re.compile(rf"\.{_TLD}\b", re.I)
-_DOMAIN_BEFORE = re.compile(r"(?:https?://)?(?:www\.)?(?P<domain>(?:[a-z0-9-]+\.)*[a-z0-9-]+)$", re.I)
+_TLD_AT = re.compile(rf"\.{_TLD}\b")
+_DOMAIN_BEFORE = re.compile(r"(?:https?://)?(?:www\.)?(?P<domain>(?:[a-z0-9-]+\.)*[a-z0-9-]+)$")
 # Names that a pattern can capture but that credit no outlet.
 _NOT_OUTLETS = frozenset({
     "the", "a", "an", "it", "he", "she", "they", "we", "i", "this", "that", "sources", "officials", "reports",
@@ -96,15 +95,44 @@ def find_credits(text: str, limit: int = 200_000) -> list[Credit]:
                 keep(m.start(), n.end(), kind, n.group("name") or n.group("domain"))
     for kind, trigger in _BEFORE:
         for m in _near(text, lower, kind, trigger):
-            window = max(0, m.start() - 120)
-            if (n := _NAME_BEFORE.search(text, window, m.start())) is not None:
-                keep(n.start(), m.end(), kind, n.group("name"))
+            if (n := _name_before(text, m.start())) is not None:
+                keep(n[0], m.end(), kind, n[1])
     for m in _DATELINE.finditer(text):
         keep(m.start(), m.end(), "dateline", m.group("name"))
-    for m in _TLD_AT.finditer(text):
-        if (n := _DOMAIN_BEFORE.search(text, max(0, m.start() - 80), m.start())) is not None and n.group("domain"):
-            keep(n.start(), m.end(), "web address", (n.group("domain") + text[m.start(): m.end()]).lower())
+    low = lower if len(lower) == len(text) else text  # web addresses in any case ("Infowars.com")
+    for m in _TLD_AT.finditer(low):
+        if (n := _DOMAIN_BEFORE.search(low, max(0, m.start() - 80), m.start())) is not None and n.group("domain"):
+            keep(n.start(), m.end(), "web address", n.group("domain") + low[m.start(): m.end()])
     return sorted(found.values(), key=lambda c: c.start)
+
+
+_CAPITAL = re.compile(r"^(?:[A-Z][\w&'’.-]*|al-[A-Z][\w'’-]*)$")
+_JOINERS = frozenset({"of", "for", "al", "news", "de", "la"})
+
+
+def _name_before(text: str, end: int) -> tuple[int, str] | None:
+    """The capitalised name that ends at `end` ("... Fars News Agency| reported"), read backwards word by word on
+    its line: a search for a name pattern anchored at the end would try every position of the window."""
+    line_start = text.rfind("\n", max(0, end - 120), end) + 1
+    words = text[max(line_start, end - 120): end].split(" ")
+    taken: list[str] = []
+    for word in reversed(words):
+        if taken and word[-1:] in ".,;:!?\"”’)":  # the name starts after the end of a sentence or clause
+            break
+        if _CAPITAL.match(word) or (taken and word in _JOINERS):
+            taken.append(word)
+            if len(taken) == 7:
+                break
+        else:
+            break
+    while taken and taken[-1] in _JOINERS:
+        taken.pop()
+    if not taken or (words and not words[-1]):
+        return None
+    name = " ".join(reversed(taken))
+    if name.startswith(("The ", "the ")):
+        name = name[4:]
+    return end - len(" ".join(reversed(taken))), name
 
 
 def _near(text: str, lower: str, kind: str, trigger: re.Pattern[str]):
