@@ -52,6 +52,8 @@ def copies(
             raise NewsprobeError(f"no article {article_id!r} in {db}")
         _brought_up_to_date(store)
         found = index.families_of(store, article.id)
+        texts = {m["id"]: (store.get(m["id"]).text if m["passages"] else "")
+                 for fam in found for m in fam["members"]} if fmt is Format.text else {}
     if fmt is Format.json:
         sys.stdout.write(json.dumps({"id": article.id, "title": article.title, "outlet": article.outlet,
                                      "published": article.published, "families": found},
@@ -65,7 +67,7 @@ def copies(
                   highlight=False)
         return
     for fam in found:
-        _print_family(fam, detail=True, focus=article.id)
+        _print_family(fam, detail=True, focus=article.id, texts=texts)
 
 
 def families(
@@ -170,7 +172,8 @@ def records_from_documents(docs: Iterator) -> Iterator:
         yield Record(rid, text, outlet, doc.url, normalize_published(doc.published), doc.title)
 
 
-def _print_family(fam: dict[str, Any], detail: bool, focus: str | None = None) -> None:
+def _print_family(fam: dict[str, Any], detail: bool, focus: str | None = None,
+                  texts: dict[str, str] | None = None) -> None:
     first = fam["first"]
     who = (f"{first['outlet'] or '(unknown outlet)'} {first['published'] or '(no date)'} {first['id']}"
            if first else ("tie between " + ", ".join(fam["tied"]) if fam["tied"] else "unknown"))
@@ -191,6 +194,17 @@ def _print_family(fam: dict[str, Any], detail: bool, focus: str | None = None) -
         if detail and m["kind"] != "original":
             for e in m.get("edits", []):
                 out.print(f"      {escape(_edit(e))}", highlight=False)
+            text = (texts or {}).get(m["id"], "")
+            passages = m.get("passages", [])
+            for n, p in enumerate(passages[:3], 1):
+                snippet = " ".join(text[p["start"]: p["end"]].split())
+                snippet = snippet if len(snippet) <= 90 else snippet[:60] + " … " + snippet[-25:]
+                quote = ", a shared quotation" if p["quote"] else ""
+                out.print(f"      passage {n} ({p['words']} words{quote}, here {p['start']}-{p['end']}, in "
+                          f"{m['relative_to']} {p['other_start']}-{p['other_end']}): {escape(snippet)}",
+                          highlight=False)
+            if len(passages) > 3:
+                out.print(f"      ... {len(passages) - 3} more passage(s): --format json has them all", highlight=False)
 
 
 def _evidence(ev: dict[str, Any]) -> str:
