@@ -248,7 +248,9 @@ class Generator:
         names = list(dict.fromkeys(m.group() for m in re.finditer(
             r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+(?:[A-Z][a-z]+|al-[A-Z][a-z]+)){1,3}", text)))
         numbers = list(dict.fromkeys(m.group() for m in re.finditer(r"\b\d[\d,.]*\s+[a-z]+", text)))
-        quotes = [m.group(1) for m in re.finditer(r"[“\"]([^”\"\n]{40,240})[”\"]", text)]
+        # Curly quotation marks only: with straight ones, the text between a closing and an opening mark (prose of
+        # the original) would pass for a quotation.
+        quotes = [m.group(1) for m in re.finditer(r"“([^”“\n]{40,240})”", text)]
         if len(names) < 2:
             return {}
         sentences = []

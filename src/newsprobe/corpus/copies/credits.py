@@ -67,9 +67,10 @@ class Credit:
     end: int
     kind: str
     name: str
+    phrase: str = ""  # the whole phrase, lower-cased words ("2016 daily courier"): one credit line from another
 
     def to_dict(self) -> dict:
-        return {"start": self.start, "end": self.end, "kind": self.kind, "name": self.name}
+        return {"start": self.start, "end": self.end, "kind": self.kind, "name": self.name, "phrase": self.phrase}
 
 
 def find_credits(text: str, limit: int = 200_000) -> list[Credit]:
@@ -78,7 +79,7 @@ def find_credits(text: str, limit: int = 200_000) -> list[Credit]:
     if len(text) > limit:
         half = limit // 2
         head = find_credits(text[:half], limit)
-        tail = [Credit(c.start + len(text) - half, c.end + len(text) - half, c.kind, c.name)
+        tail = [Credit(c.start + len(text) - half, c.end + len(text) - half, c.kind, c.name, c.phrase)
                 for c in find_credits(text[-half:], limit)]
         return head + tail
     found: dict[tuple[int, int], Credit] = {}
@@ -86,7 +87,8 @@ def find_credits(text: str, limit: int = 200_000) -> list[Credit]:
     def keep(start: int, end: int, kind: str, name: str | None) -> None:
         name = (name or "").strip(" .,'’-")
         if name and name.lower() not in _NOT_OUTLETS and _key(name):
-            found.setdefault((start, end), Credit(start, end, kind, name))
+            phrase = " ".join(re.findall(r"\w+", text[start:end].lower()))
+            found.setdefault((start, end), Credit(start, end, kind, name, phrase))
 
     lower = text.lower()
     for kind, trigger in _AFTER:

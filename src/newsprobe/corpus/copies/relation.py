@@ -134,15 +134,17 @@ def edits(rel: dict[str, Any], source: str, titles: tuple[str | None, str | None
         examples = [{"from": s[source], "to": s[copy]} for s in rel["swaps"]]
         out.append({"edit": "words swapped", "words": rel["swapped"], "examples": examples})
     passages = rel["passages"]
-    copy_names = {c["name"].lower() for c in rel["credits"][copy]}
+    # Credit lines are compared as phrases: "© 2016 Daily Courier" dropped and "Courtesy of Daily Courier" added are
+    # one credit removed and one added, though both name the same outlet.
+    copy_phrases = {c.get("phrase") or c["name"].lower() for c in rel["credits"][copy]}
+    source_phrases = {c.get("phrase") or c["name"].lower() for c in rel["credits"][source]}
     removed = [c for c in rel["credits"][source] if not _inside(c, passages, source)
-               and c["name"].lower() not in copy_names]
+               and (c.get("phrase") or c["name"].lower()) not in copy_phrases]
     if removed:
         out.append({"edit": "credit removed", "credits": [{"name": c["name"], "at": [c["start"], c["end"]]}
                                                           for c in removed]})
-    source_names = {c["name"].lower() for c in rel["credits"][source]}
     added_credits = [c for c in rel["credits"][copy] if not _inside(c, passages, copy)
-                     and c["name"].lower() not in source_names]
+                     and (c.get("phrase") or c["name"].lower()) not in source_phrases]
     if added_credits:
         out.append({"edit": "credit added", "credits": [{"name": c["name"], "at": [c["start"], c["end"]]}
                                                         for c in added_credits]})
