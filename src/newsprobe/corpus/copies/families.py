@@ -295,11 +295,12 @@ def _decide_first(core: list[int], links: list[Link], nodes: dict[int, Node],
             scores = _structure_scores(list(pool), links, nodes)
             ranked = sorted(pool, key=lambda k: (-scores[k], nodes[k].id))
             margin = scores[ranked[0]] - scores[ranked[1]] if len(ranked) > 1 else 0.0
-            if len(ranked) > 1 and margin >= 1.0:
+            if len(ranked) > 1 and margin >= 0.5:
                 evidence.append({"kind": "text", "member": nodes[ranked[0]].id,
                                  "detail": "the others are subsets of it or add debris or a frame it lacks"})
+                sure = 0.1 if margin >= 1.0 else 0.0
                 result.update(first=ranked[0], basis="structure" if not dated else "date tie, structure",
-                              confidence=0.6 if dated else 0.5)
+                              confidence=(0.5 if dated else 0.4) + sure)
             else:
                 result.update(tied=[nodes[k].id for k in sorted(pool, key=lambda k: nodes[k].id)],
                               basis="tie" if dated else "unknown")
