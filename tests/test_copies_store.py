@@ -268,3 +268,14 @@ def test_outlet_figures_follow_a_metadata_update(tmp_path: Path):
     with Store(path) as store:
         store.merge_metadata([_article("a" * 16, ORIGINAL, outlet="levantwire.example")])
     assert [o["outlet"] for o in client.get("/api/outlets").json()] == ["levantwire.example"]
+
+
+def test_a_very_connected_article_reads_its_recorded_families(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    with Store(tmp_path / "s.db") as store:
+        store.add_many(ARTICLES)
+        index.update(store)
+        full = index.families_of(store, "a" * 16)
+        monkeypatch.setattr(index, "MAX_COMPONENT", 1)
+        limited = index.families_of(store, "a" * 16)
+    assert [f["family"] for f in limited] == [f["family"] for f in full] == ["a" * 16]
+    assert {m["id"] for m in limited[0]["members"]} == {m["id"] for m in full[0]["members"]}

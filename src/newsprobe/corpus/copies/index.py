@@ -24,6 +24,7 @@ from newsprobe.corpus.copies.families import Link, Node, build
 from newsprobe.corpus.copies.relation import flip
 
 CHUNK = 50_000  # new articles per transaction
+MAX_COMPONENT = 5_000  # articles joined to one by relations, past which its families are read from copy_families
 VERSION_KEY = "copies.sketch"
 UPDATES_KEY = "copies.article_updates"  # the store's article_updates count when families were last refreshed
 _I64 = np.int64
@@ -273,11 +274,13 @@ def _all_edges(db) -> tuple[np.ndarray, np.ndarray]:
     return rows[:, 0], rows[:, 1]
 
 
-def connected(db, keys: Iterable[int]) -> set[int]:
-    """Every article joined to `keys` by any chain of pairs (copies or partial)."""
+def connected(db, keys: Iterable[int], limit: int | None = None) -> set[int] | None:
+    """Every article joined to `keys` by any chain of pairs (copies or partial); None past `limit` articles."""
     seen = set(keys)
     frontier = set(seen)
     while frontier:
+        if limit is not None and len(seen) > limit:
+            return None
         nxt = set()
         nxt.update(b for _, b in _in(db, "SELECT a, b FROM copy_pairs WHERE a IN ({})", frontier))
         nxt.update(a for a, _ in _in(db, "SELECT a, b FROM copy_pairs WHERE b IN ({})", frontier))
@@ -348,7 +351,11 @@ def families_of(store, article_id: str) -> list[dict[str, Any]]:
     seq = seq_of(db, article_id)
     if seq is None:
         return []
-    keys = connected(db, [seq])
+    keys = connected(db, [seq], limit=MAX_COMPONENT)
+    if keys is None:  # a very large web of relations: the article's families as the last update recorded them
+        families = [r[0] for r in db.execute("SELECT family FROM copy_families WHERE seq = ?", (seq,))]
+        keys = {r[0] for f in families for r in db.execute("SELECT seq FROM copy_families WHERE family = ?", (f,))}
+        keys.add(seq)
     if len(keys) == 1:
         return []
     nodes = _nodes(db, keys)
