@@ -143,7 +143,7 @@ def test_ingest_without_layers_then_with_better_metadata(corpus: Path, tmp_path:
     pattern = r"^(?P<outlet>[^_]+)_(?P<published>\d{4}-\d{2}-\d{2})_"
     r = run_cli("ingest", str(corpus), "--db", str(db), "--layers", "none", "--name-pattern", pattern)
     assert r.returncode == 0, r.stderr
-    assert "stored 0, metadata updated 3" in r.stderr
+    assert "stored 0, duplicates skipped 0, failed 0, metadata updated 3" in r.stderr
     with Store(db) as store:
         assert {(a.outlet, a.published) for a in store.iter_articles()} == {
             ("levantwire", "2024-03-05"), ("proxy", "2024-03-06"), ("other", "2024-03-05")}

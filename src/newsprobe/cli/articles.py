@@ -144,8 +144,8 @@ def ingest(
 
         tally = run_ingest(paths, store, batch_size=batch_size, max_bytes=max_bytes, on_item=tick, metadata=metadata)
     err.print(
-        f"stored {tally.stored}, metadata updated {tally.updated}, duplicates skipped {tally.duplicates}, "
-        f"failed {len(tally.failed)} -> {escape(str(db))}",
+        f"stored {tally.stored}, duplicates skipped {tally.duplicates}, failed {len(tally.failed)}"
+        + (f", metadata updated {tally.updated}" if tally.updated else "") + f" -> {escape(str(db))}",
         highlight=False,
     )
     if update_analyses and (tally.stored or tally.updated):
