@@ -273,3 +273,27 @@ def test_a_two_megabyte_article_is_handled_quickly():
     (fam,) = found
     assert {m["id"] for m in fam["members"]} == {"big", "a"}
     assert next(m for m in fam["members"] if m["id"] != fam["members"][0]["id"])["kind"] in ("partial", "copy")
+
+
+def test_families_do_not_depend_on_keys_or_link_order():
+    """A Spark job numbers articles its own way and finds links in any order: the families must not change."""
+    import json
+    import random
+
+    texts = [ORIGINAL, proxy_copy(), proxy_copy("according to Levant Wire"), lifted()[0], OTHER]
+    prepared = [align.prepare(t) for t in texts]
+    links = []
+    for x in range(len(texts)):
+        for y in range(x + 1, len(texts)):
+            if (rel := relate(prepared[x], prepared[y])) is not None:
+                links.append((x, y, rel))
+    ids = ["m1", "k2", "z3", "a4", "q5"]
+    results = set()
+    for seed in range(4):
+        keys = random.Random(seed).sample(range(100, 200), len(texts))
+        nodes = {keys[i]: Node(keys[i], ids[i], published=None) for i in range(len(texts))}
+        order = links[:]
+        random.Random(seed).shuffle(order)
+        built = build(nodes, [Link(keys[x], keys[y], rel) for x, y, rel in order])
+        results.add(json.dumps(built, sort_keys=True))
+    assert len(results) == 1

@@ -337,7 +337,7 @@ def _outside(core: list[int], nodes: dict[int, Node]) -> list[str]:
     return list(found)[:10]
 
 
-def _tree(start: int, core: list[int], links: list[Link]) -> dict[int, Link]:
+def _tree(start: int, core: list[int], links: list[Link], nodes: dict[int, Node]) -> dict[int, Link]:
     """For each core member, the link to its parent on a breadth-first tree from `start` over copy links (the
     strongest first), so each copy is shown against the text it is closest to on the way to the first."""
     pool = set(core)
@@ -346,8 +346,9 @@ def _tree(start: int, core: list[int], links: list[Link]) -> dict[int, Link]:
         if link.a in pool and link.b in pool:
             adj[link.a].append(link)
             adj[link.b].append(link)
-    for lst in adj.values():
-        lst.sort(key=lambda x: (x.rel["kind"] != "copy", -x.rel["shared_words"]))
+    for k, lst in adj.items():
+        lst.sort(key=lambda x: (x.rel["kind"] != "copy", -x.rel["shared_words"],
+                                nodes[x.b if x.a == k else x.a].id))
     parent: dict[int, Link] = {}
     seen = {start}
     queue = deque([start])
@@ -364,12 +365,14 @@ def _tree(start: int, core: list[int], links: list[Link]) -> dict[int, Link]:
 
 def _family(core: list[int], attached: list[tuple[int, Link, str]], nodes: dict[int, Node],
             by_node: dict[int, list[Link]]) -> dict[str, Any]:
+    core = sorted(core, key=lambda k: nodes[k].id)  # ids, not keys, order everything: any numbering gives one result
     pool = set(core)
     core_links = list({id(x): x for k in core for x in by_node[k] if x.a in pool and x.b in pool}.values())
+    core_links.sort(key=lambda x: sorted((nodes[x.a].id, nodes[x.b].id)))
     decision = _decide_first(core, core_links, nodes, [basis for _, _, basis in attached])
     first = decision["first"]
     ref = first if first is not None else min(core, key=lambda k: nodes[k].id)
-    parent = _tree(ref, core, core_links)
+    parent = _tree(ref, core, core_links, nodes)
     members = []
     tied = set(decision["tied"])
     first_node = nodes[first] if first is not None else None
@@ -386,7 +389,7 @@ def _family(core: list[int], attached: list[tuple[int, Link, str]], nodes: dict[
             entry.update(_against(node, src, link, nodes, first_node, core))
         members.append(entry)
     seen_partial: set[int] = set()
-    for other, link, _ in sorted(attached, key=lambda x: nodes[x[0]].id):
+    for other, link, _ in sorted(attached, key=lambda x: (nodes[x[0]].id, nodes[x[1].a].id, nodes[x[1].b].id)):
         if other in seen_partial or other in pool:
             continue
         seen_partial.add(other)
