@@ -112,16 +112,6 @@ class Prepared:
         return self.cache[key]
 
 
-def verify(i: np.ndarray, j: np.ndarray, prepared: Prepared) -> Iterator[Link]:
-    """Align each candidate pair, component by component of the candidate graph; yield the pairs that relate."""
-    for a, b in _chunks(i, j, max(1, prepared.size // 4)):
-        prepared.warm(np.concatenate([a, b]).tolist())
-        for x, y in zip(a.tolist(), b.tolist(), strict=True):
-            rel = relate(prepared.get(x), prepared.get(y))
-            if rel is not None:
-                yield Link(x, y, rel)
-
-
 def _chunks(i: np.ndarray, j: np.ndarray, size: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Candidate pairs in chunks of `size`, ordered by component of the candidate graph (so a text's pairs are near
     each other and it is prepared once)."""

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from newsprobe.corpus.copies import candidates, sketch
-from newsprobe.corpus.copies.detect import BATCH, MAX_TEXT_CHARS, Prepared, _components, verify
+from newsprobe.corpus.copies.detect import BATCH, MAX_TEXT_CHARS, _chunks, _components, _verify_chunk
 from newsprobe.corpus.copies.families import Link, Node, build
 from newsprobe.corpus.copies.relation import flip
 
@@ -148,29 +148,32 @@ def _index_chunk(store, rows: list, stats: UpdateStats) -> list[Link]:
     if pairs:
         a = np.array([p[0] for p in pairs], dtype=_I64)
         b = np.array([p[1] for p in pairs], dtype=_I64)
-        lo, hi = np.minimum(a, b), np.maximum(a, b)
-        prepared = Prepared(load)
-        links = list(verify(lo, hi, prepared))
+        credits: dict[int, list] = {}
+        for x, y in _chunks(np.minimum(a, b), np.maximum(a, b), 2000):
+            keys = sorted(set(x.tolist()) | set(y.tolist()))
+            found, found_credits = _verify_chunk((x.tolist(), y.tolist(), {k: load(k) for k in keys}))
+            links.extend(found)
+            credits.update(found_credits)
         db.executemany(
             "INSERT OR REPLACE INTO copy_pairs (a, b, kind, shared, record) VALUES (?, ?, ?, ?, ?)",
             [(x.a, x.b, x.rel["kind"], x.rel["shared_words"],
               json.dumps(x.rel, ensure_ascii=False, separators=(",", ":"))) for x in links],
         )
-        _store_credits(db, {k for x in links for k in (x.a, x.b)}, prepared)
+        _store_credits(db, credits)
     stats.links += len(links)
     return links
 
 
-def _store_credits(db, keys: set[int], prepared: Prepared) -> None:
+def _store_credits(db, text_credits: dict[int, list]) -> None:
     """The credit phrases of each article that has a relation (its text's and its removed lines'), kept for the
     family logic, which runs without texts."""
     from newsprobe.corpus.copies.credits import find_credits
 
-    have = _in(db, "SELECT seq FROM copy_indexed WHERE credits IS NOT NULL AND seq IN ({})", keys)
-    todo = [k for k in keys if k not in {r[0] for r in have}]
-    for seq in todo:
+    have = {r[0] for r in _in(db, "SELECT seq FROM copy_indexed WHERE credits IS NOT NULL AND seq IN ({})",
+                              text_credits)}
+    for seq in [k for k in text_credits if k not in have]:
         removed = db.execute("SELECT removed FROM articles WHERE seq = ?", (seq,)).fetchone()[0]
-        credits = list(prepared.get(seq).credits)
+        credits = list(text_credits[seq])
         for item in json.loads(removed or "[]"):
             credits.extend({**c.to_dict(), "start": -1, "end": -1, "removed": True}
                            for c in find_credits(item.get("text", "")))
