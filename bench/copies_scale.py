@@ -178,8 +178,44 @@ print(json.dumps({{"cpu_new": cpu_new, "insert": t1 - t0, "index": t2 - t1, "ins
     return out
 
 
+def candidate_stage(n: int) -> dict:
+    """The one stage whose memory grows with the whole corpus at once, alone at size n: 70 fingerprints an article,
+    30% of articles copies sharing 85% of their source's fingerprints; `candidates.pairs` timed, with the process's
+    peak memory (run in a fresh process)."""
+    script = f"""
+import json, resource, time
+import numpy as np
+from newsprobe.corpus.copies import candidates
+rng = np.random.default_rng(1)
+n = {n}; per = 70; n_copies = int(n * 0.3); n_orig = n - n_copies
+orig = rng.integers(0, 2**63, size=(n_orig, per), dtype=np.uint64)
+src = rng.integers(0, n_orig, n_copies)
+copies = orig[src].copy()
+fresh = rng.random((n_copies, per)) < 0.15
+copies[fresh] = rng.integers(0, 2**63, size=int(fresh.sum()), dtype=np.uint64)
+value = np.concatenate([orig.ravel(), copies.ravel()])
+del orig, copies
+owner = np.repeat(np.arange(n, dtype=np.int32), per)
+rank = rng.permutation(n)
+t0 = time.process_time()
+i, j, c = candidates.pairs(owner, value, rank)
+print(json.dumps({{"cpu": time.process_time() - t0, "pairs": len(i),
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    if r.returncode:
+        raise SystemExit(r.stderr[-2000:])
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     args = sys.argv[1:]
+    if "--candidates" in args:
+        n = int(args[args.index("--candidates") + 1])
+        m = candidate_stage(n)
+        print(f"candidate stage alone, {n:,} articles x 70 fingerprints: CPU {m['cpu']:.0f} s, {m['pairs']:,} pairs, "
+              f"peak memory {m['peak_mb']:,.0f} MB (load {load()})")
+        return
     keep = Path(args[args.index("--keep") + 1]) if "--keep" in args else None
     store_n = int(args[args.index("--store") + 1]) if "--store" in args else None
     flags = {i + 1 for i, a in enumerate(args) if a in ("--store", "--keep")}
