@@ -297,3 +297,13 @@ def test_families_do_not_depend_on_keys_or_link_order():
         built = build(nodes, [Link(keys[x], keys[y], rel) for x, y, rel in order])
         results.add(json.dumps(built, sort_keys=True))
     assert len(results) == 1
+
+
+def test_worker_processes_give_the_same_families():
+    import json
+
+    recs = [Record("a", ORIGINAL, published="2024-03-05"), Record("b", proxy_copy(), published="2024-03-06"),
+            Record("c", lifted()[0], published="2024-03-07"), Record("d", OTHER), Record("e", SAME_EVENT)]
+    one, _ = find_families(recs, jobs=1)
+    two, _ = find_families(recs, jobs=2)
+    assert json.dumps(one, sort_keys=True) == json.dumps(two, sort_keys=True) and len(one) == 2

@@ -77,9 +77,11 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             UPDATE store_state SET value = value + 1 WHERE key = 'article_updates';
         END""",
         # The sketch index: each indexed article's fingerprints (winnowed word 5-gram hashes), clustered by hash so
-        # that matching a new article is one index range per fingerprint.
-        "CREATE TABLE IF NOT EXISTS copy_sketch (hash INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (hash, seq))"
-        " WITHOUT ROWID",
+        # that matching a new article is one index range per fingerprint; `key` orders a fingerprint's articles for
+        # the anchors of a large group (a hash of the article id).
+        """CREATE TABLE IF NOT EXISTS copy_sketch (
+            hash INTEGER NOT NULL, key INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (hash, key, seq)
+        ) WITHOUT ROWID""",
         """CREATE TABLE IF NOT EXISTS copy_indexed (
             seq INTEGER PRIMARY KEY, words INTEGER NOT NULL, fingerprints INTEGER NOT NULL, credits TEXT
         )""",

@@ -28,12 +28,12 @@ class Sort(StrEnum):
     newest = "newest"
 
 
-def _brought_up_to_date(store) -> None:
+def _brought_up_to_date(store, jobs: int = 1) -> None:
     """Index what was stored since the last update (cheap when nothing was), saying so when there was work."""
     from newsprobe.corpus.copies import index
 
     if index.pending(store):
-        stats = index.update(store)
+        stats = index.update(store, jobs=jobs)
         err.print(stats.line(), highlight=False)
 
 
@@ -83,7 +83,8 @@ def families(
     max_bytes: int = MAX_BYTES,
     meta: Path | None = MetaOption,
     name_pattern: str | None = NamePatternOption,
-    jobs: int = typer.Option(1, min=1, help="Worker processes for a corpus read directly (sketch and alignment)."),
+    jobs: int = typer.Option(1, min=1, help="Worker processes for sketching and aligning (a corpus read directly, or "
+                                            "the articles a store has not indexed yet)."),
 ) -> None:
     """Story families: groups of articles that republish one text, each with its first publisher, the evidence, a
     confidence, and every member's part (original, copy, partial), credit, passages and edits."""
@@ -94,7 +95,7 @@ def families(
         from newsprobe.corpus.copies import index
 
         with open_existing(db) as store:
-            _brought_up_to_date(store)
+            _brought_up_to_date(store, jobs)
             found = index.all_families(store)
     found = [f for f in found if matches(f, outlet, start, end)]
     if sort is Sort.newest:

@@ -15,6 +15,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -186,8 +187,7 @@ def find_families(records: Iterable[Record], progress: Callable[[str, int], None
 
         owners, values = [], []
         done = 0
-        results = pool.imap(_sketch_batch, batches(), chunksize=4) if pool else map(_sketch_batch, batches())
-        for owner, value, words in results:
+        for owner, value, words in run_all(pool, _sketch_batch, batches(), group=16):
             owners.append(owner + done)
             values.append(value)
             done += len(words)
@@ -202,10 +202,7 @@ def find_families(records: Iterable[Record], progress: Callable[[str, int], None
         values.clear()
         stats.fingerprints = len(value)
         t0 = time.perf_counter()
-        ids = np.array([r.id for r in meta])
-        rank = np.empty(len(ids), dtype=np.int64)
-        rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
-        del ids
+        rank = np.fromiter((candidates.anchor_key(r.id) for r in meta), dtype=np.int64, count=len(meta))
         ci, cj, _ = candidates.pairs(owner, value, rank)
         del owner, value
         stats.candidates = stats.compared = len(ci)
@@ -214,14 +211,13 @@ def find_families(records: Iterable[Record], progress: Callable[[str, int], None
         t0 = time.perf_counter()
 
         def jobs_() -> Iterator[tuple[list[int], list[int], dict[int, str]]]:
-            for a, b in _chunks(ci, cj, 2000):
+            for a, b in _chunks(ci, cj, 1000):
                 keys = sorted(set(a.tolist()) | set(b.tolist()))
                 yield a.tolist(), b.tolist(), {k: spool.get(k) for k in keys}
 
         links: list[Link] = []
         credits: dict[int, list] = {}
-        results2 = pool.imap(_verify_chunk, jobs_()) if pool else map(_verify_chunk, jobs_())
-        for found, found_credits in results2:
+        for found, found_credits in run_all(pool, _verify_chunk, jobs_(), group=4):
             links.extend(found)
             credits.update(found_credits)
             tick("aligned", len(links))
@@ -236,6 +232,17 @@ def find_families(records: Iterable[Record], progress: Callable[[str, int], None
         if pool:
             pool.terminate()
         spool.close()
+
+
+def run_all(pool, fn: Callable, items: Iterable, group: int = 8) -> Iterator:
+    """fn over items, in order, in the pool's workers when there is a pool. The items are drawn here, in the calling
+    thread, a few at a time (a pool would draw them on a thread of its own, where a SQLite connection may not go)."""
+    if pool is None:
+        yield from map(fn, items)
+        return
+    it = iter(items)
+    while batch := list(islice(it, group)):
+        yield from pool.map(fn, batch)
 
 
 def _pool(jobs: int):

@@ -19,7 +19,15 @@ from typing import Any
 import numpy as np
 
 from newsprobe.corpus.copies import candidates, sketch
-from newsprobe.corpus.copies.detect import BATCH, MAX_TEXT_CHARS, _chunks, _components, _verify_chunk
+from newsprobe.corpus.copies.detect import (
+    BATCH,
+    MAX_TEXT_CHARS,
+    _chunks,
+    _components,
+    _pool,
+    _verify_chunk,
+    run_all,
+)
 from newsprobe.corpus.copies.families import Link, Node, build
 from newsprobe.corpus.copies.relation import flip
 
@@ -36,7 +44,8 @@ class UpdateStats:
     candidates: int = 0
     links: int = 0
     refreshed: int = 0  # articles whose family membership was recomputed
-    seconds: dict[str, float] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall-clock per stage
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU per stage
 
     def line(self) -> str:
         return (f"copies: indexed {self.indexed} new article(s), {self.candidates} candidate pair(s), "
@@ -76,8 +85,9 @@ def _check_version(store) -> None:
         _set_state(db, VERSION_KEY, sketch.VERSION)
 
 
-def update(store, progress: Callable[[str, int], None] | None = None) -> UpdateStats:
-    """Index the articles stored since the last update, find their copies, refresh the families they touch."""
+def update(store, progress: Callable[[str, int], None] | None = None, jobs: int = 1) -> UpdateStats:
+    """Index the articles stored since the last update, find their copies, refresh the families they touch. `jobs`
+    > 1 aligns candidate pairs in that many worker processes (the result is the same)."""
     stats = UpdateStats()
     _check_version(store)
     db = store.connection
@@ -90,12 +100,13 @@ def update(store, progress: Callable[[str, int], None] | None = None) -> UpdateS
         if not rows:
             break
         with store._transaction():
-            links = _index_chunk(store, rows, stats)
+            links = _index_chunk(store, rows, stats, jobs)
         touched.update(k for link in links for k in (link.a, link.b))
         stats.seconds["index"] = stats.seconds.get("index", 0.0) + time.perf_counter() - t0
         if progress:
             progress("indexed", stats.indexed)
     t0 = time.perf_counter()
+    c0 = time.process_time()
     updates = _state(db, "article_updates", 0)
     if updates != _state(db, UPDATES_KEY, 0):
         stats.refreshed = refresh_families(store, None)
@@ -104,14 +115,16 @@ def update(store, progress: Callable[[str, int], None] | None = None) -> UpdateS
     elif touched:
         stats.refreshed = refresh_families(store, touched)
     stats.seconds["families"] = time.perf_counter() - t0
+    stats.cpu["families"] = time.process_time() - c0
     return stats
 
 
-def _index_chunk(store, rows: list, stats: UpdateStats) -> list[Link]:
+def _index_chunk(store, rows: list, stats: UpdateStats, jobs: int = 1) -> list[Link]:
     db = store.connection
+    clock = _Clock(stats)
     seqs = np.array([r["seq"] for r in rows], dtype=_I64)
-    ids = [r["id"] for r in rows]
     texts = [r["text"][:MAX_TEXT_CHARS] for r in rows]
+    akeys = np.fromiter((candidates.anchor_key(r["id"]) for r in rows), dtype=_I64, count=len(rows))
     owners, values, words = [], [], []
     for i in range(0, len(texts), BATCH):
         sk = sketch.sketch(texts[i: i + BATCH])
@@ -121,21 +134,25 @@ def _index_chunk(store, rows: list, stats: UpdateStats) -> list[Link]:
     owner = np.concatenate(owners) if owners else np.zeros(0, dtype=_I64)
     value = np.concatenate(values) if values else np.zeros(0, dtype=np.uint64)
     word_counts = np.concatenate(words) if words else np.zeros(0, dtype=_I64)
-    fp_count = np.bincount(owner, minlength=len(rows))
-    rank = np.empty(len(ids), dtype=_I64)
-    rank[np.argsort(np.array(ids), kind="stable")] = np.arange(len(ids))
-    ci, cj, _ = candidates.pairs(owner, value, rank, fp_count)
-    pairs = {(int(seqs[i]), int(seqs[j])) for i, j in zip(ci.tolist(), cj.tolist(), strict=True)}
-    pairs |= _pairs_with_stored(db, owner, value, seqs, ids, fp_count)
-    stats.candidates += len(pairs)
-    # The chunk's fingerprints join the index only now, so the join above saw stored articles alone.
+    # Each (fingerprint, article) once, sorted by fingerprint.
     signed = value.view(_I64)
     order = np.argsort(signed, kind="stable")
-    db.executemany("INSERT OR IGNORE INTO copy_sketch (hash, seq) VALUES (?, ?)",
-                   zip(signed[order].tolist(), seqs[owner[order]].tolist(), strict=True))
+    h, o = signed[order], owner[order]
+    keep = np.ones(len(h), dtype=bool)
+    keep[1:] = (h[1:] != h[:-1]) | (o[1:] != o[:-1])
+    h, o = h[keep], o[keep]
+    fp_count = np.bincount(o, minlength=len(rows))
+    clock("sketch")
+    pairs = _candidate_pairs(db, h, o, seqs, akeys, fp_count)
+    stats.candidates += len(pairs)
+    clock("candidates")
+    # The chunk's fingerprints join the index only now, so the matching above saw stored articles alone.
+    db.executemany("INSERT OR IGNORE INTO copy_sketch (hash, key, seq) VALUES (?, ?, ?)",
+                   zip(h.tolist(), akeys[o].tolist(), seqs[o].tolist(), strict=True))
     db.executemany("INSERT INTO copy_indexed (seq, words, fingerprints) VALUES (?, ?, ?)",
                    zip(seqs.tolist(), word_counts.tolist(), fp_count.tolist(), strict=True))
     stats.indexed += len(rows)
+    clock("insert")
     new_text = dict(zip(seqs.tolist(), texts, strict=True))
 
     def load(seq: int) -> str:
@@ -145,15 +162,22 @@ def _index_chunk(store, rows: list, stats: UpdateStats) -> list[Link]:
         return row[0][:MAX_TEXT_CHARS]
 
     links: list[Link] = []
-    if pairs:
-        a = np.array([p[0] for p in pairs], dtype=_I64)
-        b = np.array([p[1] for p in pairs], dtype=_I64)
+    if len(pairs):
         credits: dict[int, list] = {}
-        for x, y in _chunks(np.minimum(a, b), np.maximum(a, b), 2000):
-            keys = sorted(set(x.tolist()) | set(y.tolist()))
-            found, found_credits = _verify_chunk((x.tolist(), y.tolist(), {k: load(k) for k in keys}))
-            links.extend(found)
-            credits.update(found_credits)
+
+        def work():
+            for x, y in _chunks(pairs[:, 0], pairs[:, 1], 1000):
+                keys = sorted(set(x.tolist()) | set(y.tolist()))
+                yield x.tolist(), y.tolist(), {k: load(k) for k in keys}
+
+        pool = _pool(jobs)
+        try:
+            for found, found_credits in run_all(pool, _verify_chunk, work(), group=2 * jobs):
+                links.extend(found)
+                credits.update(found_credits)
+        finally:
+            if pool:
+                pool.terminate()
         db.executemany(
             "INSERT OR REPLACE INTO copy_pairs (a, b, kind, shared, record) VALUES (?, ?, ?, ?, ?)",
             [(x.a, x.b, x.rel["kind"], x.rel["shared_words"],
@@ -161,7 +185,114 @@ def _index_chunk(store, rows: list, stats: UpdateStats) -> list[Link]:
         )
         _store_credits(db, credits)
     stats.links += len(links)
+    clock("align")
     return links
+
+
+class _Clock:
+    """CPU seconds per stage of an update, added into `stats.cpu`."""
+
+    def __init__(self, stats: UpdateStats) -> None:
+        self.stats = stats
+        self.last = time.process_time()
+
+    def __call__(self, stage: str) -> None:
+        now = time.process_time()
+        self.stats.cpu[stage] = self.stats.cpu.get(stage, 0.0) + now - self.last
+        self.last = now
+
+
+def _candidate_pairs(db, h: np.ndarray, o: np.ndarray, seqs: np.ndarray, akeys: np.ndarray,
+                     fp_count: np.ndarray) -> np.ndarray:
+    """Candidate pairs (seq a < seq b) of the chunk's articles, among themselves and with the stored ones, under the
+    rules of `candidates.pairs` applied to the stored and new articles together (group sizes counted over both,
+    anchors by key over both, shared fingerprints counted over all of them). `h`/`o`: the chunk's fingerprints
+    (signed) and the chunk index of their article, sorted by fingerprint, each pair once."""
+    n = len(seqs)
+    shared, n_old = _stored_groups(db, h)
+    in_store = np.isin(h, shared)
+    pos = np.searchsorted(shared, h[in_store])
+    old_count = np.zeros(len(h), dtype=_I64)
+    old_count[in_store] = n_old[pos]
+    starts = np.flatnonzero(np.concatenate([[True], h[1:] != h[:-1]]))
+    n_new = np.repeat(np.diff(np.concatenate([starts, [len(h)]])), np.diff(np.concatenate([starts, [len(h)]])))
+    small = old_count + n_new <= candidates.MAX_GROUP
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (seq a, seq b, count)
+    # Among new articles: groups that stay small with the stored members counted, or that have none stored.
+    local = small | ~in_store
+    keys, counts = candidates.pair_counts(o[local], h[local].view(np.uint64), akeys)
+    parts.append((seqs[keys // n], seqs[keys % n], counts))
+    # New with stored, small groups: every pair.
+    small_shared = np.unique(h[in_store & small])
+    if len(small_shared):
+        found = _members(db, small_shared)
+        if len(found):
+            lo = np.searchsorted(h, found[:, 0], side="left")
+            hi = np.searchsorted(h, found[:, 0], side="right")
+            rep = hi - lo
+            idx = np.repeat(lo, rep) + (np.arange(rep.sum()) - np.repeat(np.cumsum(rep) - rep, rep))
+            parts.append((seqs[o[idx]], np.repeat(found[:, 1], rep), np.ones(len(idx), dtype=_I64)))
+    # Large groups: every member with the anchors of old and new together.
+    big = np.unique(h[in_store & ~small])
+    for fp in big.tolist():
+        news = o[h == fp]
+        old_anchors = db.execute("SELECT key, seq FROM copy_sketch WHERE hash = ? ORDER BY key LIMIT ?",
+                                 (fp, candidates.ANCHORS)).fetchall()
+        members = sorted([(k, s) for k, s in old_anchors] + [(int(akeys[x]), int(seqs[x])) for x in news.tolist()])
+        anchors = [s for _, s in members[: candidates.ANCHORS]]
+        new_seqs = seqs[news]
+        for anchor in anchors:
+            parts.append((new_seqs, np.full(len(new_seqs), anchor), np.ones(len(new_seqs), dtype=_I64)))
+            if anchor in set(new_seqs.tolist()):  # a new anchor pairs with every stored member too
+                olds = np.array([r[0] for r in db.execute("SELECT seq FROM copy_sketch WHERE hash = ?", (fp,))],
+                                dtype=_I64)
+                parts.append((olds, np.full(len(olds), anchor), np.ones(len(olds), dtype=_I64)))
+    a = np.concatenate([p[0] for p in parts])
+    b = np.concatenate([p[1] for p in parts])
+    c = np.concatenate([p[2] for p in parts])
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    ok = lo != hi
+    key = lo[ok] * (1 << 32) + hi[ok]
+    if not len(key):
+        return np.zeros((0, 2), dtype=_I64)
+    uniq, inv = np.unique(key, return_inverse=True)
+    total = np.bincount(inv, weights=c[ok]).astype(_I64)
+    pa, pb = uniq >> 32, uniq & ((1 << 32) - 1)
+    ends = np.unique(np.concatenate([pa, pb]))
+    counts = _fingerprint_counts(db, ends, seqs, fp_count)
+    fa, fb = counts[np.searchsorted(ends, pa)], counts[np.searchsorted(ends, pb)]
+    need = np.minimum(candidates.MIN_SHARED, np.maximum(np.minimum(fa, fb), 1))
+    chosen = total >= need
+    return np.stack([pa[chosen], pb[chosen]], axis=1)
+
+
+def _stored_groups(db, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which of the fingerprints `h` the index holds (sorted), and how many articles hold each, counted up to
+    MAX_GROUP + 1 (a larger group needs only its anchors)."""
+    if not len(h) or db.execute("SELECT 1 FROM copy_sketch LIMIT 1").fetchone() is None:
+        return np.zeros(0, dtype=_I64), np.zeros(0, dtype=_I64)
+    # The fingerprints go in as one JSON array (json_each): one parameter, parsed in C, no temporary table.
+    rows = db.execute(
+        "SELECT j.value, (SELECT COUNT(*) FROM (SELECT 1 FROM copy_sketch s WHERE s.hash = j.value LIMIT ?)) AS n "
+        "FROM json_each(?) j", (candidates.MAX_GROUP + 1, json.dumps(np.unique(h).tolist()))).fetchall()
+    rows = [r for r in rows if r[1]]
+    found = np.array(rows, dtype=_I64).reshape(-1, 2)
+    return found[:, 0], found[:, 1]
+
+
+def _members(db, fps: np.ndarray) -> np.ndarray:
+    """(fingerprint, seq) of every stored article holding one of `fps` (small groups only)."""
+    rows = db.execute("SELECT s.hash, s.seq FROM json_each(?) j JOIN copy_sketch s ON s.hash = j.value",
+                      (json.dumps(fps.tolist()),)).fetchall()
+    return np.array(rows, dtype=_I64).reshape(-1, 2)
+
+
+def _fingerprint_counts(db, keys: np.ndarray, seqs: np.ndarray, fp_count: np.ndarray) -> np.ndarray:
+    """The number of fingerprints of each seq in `keys` (the chunk's from memory, stored ones from the index)."""
+    table = dict(zip(seqs.tolist(), fp_count.tolist(), strict=True))
+    missing = [k for k in keys.tolist() if k not in table]
+    table.update(_in(db, "SELECT seq, fingerprints FROM copy_indexed WHERE seq IN ({})", missing))
+    return np.array([table.get(k, 0) for k in keys.tolist()], dtype=_I64)
 
 
 def _store_credits(db, text_credits: dict[int, list]) -> None:
@@ -187,65 +318,6 @@ def _in(db, sql: str, keys: Iterable[int], extra: tuple = ()) -> list:
     for i in range(0, len(keys), 900):
         part = keys[i: i + 900]
         out.extend(db.execute(sql.format(",".join("?" * len(part))), (*extra, *part)).fetchall())
-    return out
-
-
-def _pairs_with_stored(db, owner: np.ndarray, value: np.ndarray, seqs: np.ndarray, ids: list[str],
-                       fp_count: np.ndarray) -> set[tuple[int, int]]:
-    """Candidate pairs between the chunk and the stored articles, by one join of the chunk's fingerprints with the
-    index, under the rules of `candidates.pairs` (group sizes, anchors, shared fingerprints)."""
-    if not len(value) or db.execute("SELECT 1 FROM copy_sketch LIMIT 1").fetchone() is None:
-        return set()
-    signed = value.view(_I64)
-    distinct = np.unique(signed)
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS copy_probe (hash INTEGER PRIMARY KEY)")
-    db.execute("DELETE FROM copy_probe")
-    db.executemany("INSERT INTO copy_probe (hash) VALUES (?)", ((int(h),) for h in distinct))
-    found = np.array(db.execute("SELECT s.hash, s.seq FROM copy_probe p JOIN copy_sketch s ON s.hash = p.hash")
-                     .fetchall(), dtype=_I64).reshape(-1, 2)
-    db.execute("DELETE FROM copy_probe")
-    if not len(found):
-        return set()
-    old_hash, old_seq = found[:, 0], found[:, 1]
-    o = np.argsort(signed, kind="stable")
-    new_hash, new_idx = signed[o], owner[o]
-    lo = np.searchsorted(new_hash, old_hash, side="left")
-    hi = np.searchsorted(new_hash, old_hash, side="right")
-    n_new = hi - lo
-    uniq, inv, n_old = np.unique(old_hash, return_inverse=True, return_counts=True)
-    size = n_old[inv] + n_new
-    small = (size <= candidates.MAX_GROUP) & (n_new > 0)
-    rep = n_new[small]
-    starts = np.repeat(lo[small], rep)
-    offset = np.arange(rep.sum()) - np.repeat(np.cumsum(rep) - rep, rep)
-    pair_new = new_idx[starts + offset]
-    pair_old = np.repeat(old_seq[small], rep)
-    keys = [(pair_new, pair_old)]
-    big = np.unique(old_hash[(size > candidates.MAX_GROUP) & (size <= candidates.MAX_DF)])
-    for h in big.tolist():
-        olds = old_seq[old_hash == h]
-        news = new_idx[new_hash == h]
-        members = [(i, int(s)) for i, s in _in(db, "SELECT id, seq FROM articles WHERE seq IN ({})", olds.tolist())]
-        members += [(ids[n], -1 - int(n)) for n in np.unique(news).tolist()]  # new members: negative keys
-        anchors = [m for _, m in sorted(members)[: candidates.ANCHORS]]
-        for anchor in anchors:
-            if anchor < 0:  # a new anchor pairs with every stored member
-                keys.append((np.full(len(olds), -1 - anchor), olds))
-            else:
-                keys.append((np.unique(news), np.full(len(np.unique(news)), anchor)))
-    pn = np.concatenate([k[0] for k in keys]).astype(_I64)
-    po = np.concatenate([k[1] for k in keys]).astype(_I64)
-    if not len(pn):
-        return set()
-    combined = np.stack([pn, po], axis=1)
-    uniq_pairs, counts = np.unique(combined, axis=0, return_counts=True)
-    old_fp = dict(_in(db, "SELECT seq, fingerprints FROM copy_indexed WHERE seq IN ({})",
-                      np.unique(uniq_pairs[:, 1]).tolist()))
-    out = set()
-    for (n, s), c in zip(uniq_pairs.tolist(), counts.tolist(), strict=True):
-        need = min(candidates.MIN_SHARED, max(min(int(fp_count[n]), old_fp.get(s, 0)), 1))
-        if c >= need:
-            out.add((int(seqs[n]), s))
     return out
 
 
