@@ -6,7 +6,8 @@ The texts are word-bigram chains trained on the shared PolNeAR/PTC texts (realis
 phrases, which is what stresses the candidate stage), generated with numpy so that a million articles take minutes;
 copies get the proxy edits of copies_corpus.py at paragraph level. Run it with `nice`: the machine is shared, and
 the load average is printed beside the figures.
-Usage: python bench/copies_scale.py N [N ...] [--store N] [--keep DIR]
+Usage: python bench/copies_scale.py [N ...] [--store N] [--candidates N] [--keep DIR]; with --keep, results of
+earlier runs in DIR are kept and shown too.
 """
 
 from __future__ import annotations
@@ -157,16 +158,17 @@ with Store({str(db)!r}) as store:
     for b in arts({str(path)!r}):
         store.add_many(b)
     t1 = time.perf_counter()
-    s1 = index.update(store)
+    s1 = index.update(store, jobs=2)
     t2 = time.perf_counter()
     for b in arts({str(extra)!r}):
         store.add_many(b)
     t3 = time.perf_counter()
     c3 = time.process_time()
-    s2 = index.update(store)
+    s2 = index.update(store, jobs=2)
     t4 = time.perf_counter()
     cpu_new = time.process_time() - c3
-print(json.dumps({{"cpu_new": cpu_new, "insert": t1 - t0, "index": t2 - t1, "insert_new": t3 - t2, "add_new": t4 - t3,
+print(json.dumps({{"cpu_new": cpu_new, "new_cpu": s2.cpu,
+                  "insert": t1 - t0, "index": t2 - t1, "insert_new": t3 - t2, "add_new": t4 - t3,
                   "links": s1.links, "new_links": s2.links, "new_seconds": s2.seconds,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
 """
@@ -210,63 +212,80 @@ print(json.dumps({{"cpu": time.process_time() - t0, "pairs": len(i),
 
 def main() -> None:
     args = sys.argv[1:]
+    keep = Path(args[args.index("--keep") + 1]) if "--keep" in args else None
+    work = keep or Path(tempfile.mkdtemp(prefix="newsprobe-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    # Results accumulate in the work folder, so that sizes can be measured in separate runs (a million articles on a
+    # shared machine takes a while) and the section shows all of them.
+    saved = work / "results.json"
+    results = json.loads(saved.read_text()) if saved.exists() else {"direct": {}, "store": {}, "candidates": {}}
+    flags = {i + 1 for i, a in enumerate(args) if a in ("--store", "--keep", "--candidates")}
+    sizes = [int(a) for i, a in enumerate(args) if a.isdigit() and i not in flags]
+    chain = None
     if "--candidates" in args:
         n = int(args[args.index("--candidates") + 1])
         m = candidate_stage(n)
-        print(f"candidate stage alone, {n:,} articles x 70 fingerprints: CPU {m['cpu']:.0f} s, {m['pairs']:,} pairs, "
-              f"peak memory {m['peak_mb']:,.0f} MB (load {load()})")
-        return
-    keep = Path(args[args.index("--keep") + 1]) if "--keep" in args else None
-    store_n = int(args[args.index("--store") + 1]) if "--store" in args else None
-    flags = {i + 1 for i, a in enumerate(args) if a in ("--store", "--keep")}
-    sizes = [int(a) for i, a in enumerate(args) if a.isdigit() and i not in flags]
-    work = keep or Path(tempfile.mkdtemp(prefix="newsprobe-scale-"))
-    work.mkdir(parents=True, exist_ok=True)
-    chain = Chain()
-    rows, notes = [], []
+        results["candidates"][str(n)] = {**m, "load": load()}
+        print(f"candidate stage alone, {n:,} articles: {m}", flush=True)
     for n in sizes:
         path = work / f"corpus-{n}.jsonl"
         if not path.exists():
+            chain = chain or Chain()
             t0 = time.perf_counter()
             generate(path, n, seed=n, chain=chain)
-            notes.append(f"generating {n:,} articles took {time.perf_counter() - t0:.0f} s")
-        m = run_direct(path)
-        rows.append(f"| {n:,} | {m['seconds']:.0f} s | {m['cpu']:.0f} s | {m['peak_mb']:,.0f} MB | {m['families']:,} "
-                    f"| {m['load']} |")
-        print(rows[-1], m["summary"], flush=True)
-    store_rows = []
-    if store_n:
+            print(f"generating {n:,} articles took {time.perf_counter() - t0:.0f} s", flush=True)
+        results["direct"][str(n)] = m = run_direct(path)
+        saved.write_text(json.dumps(results, indent=1))
+        print(n, m, flush=True)
+    if "--store" in args:
+        store_n = int(args[args.index("--store") + 1])
         path = work / f"corpus-{store_n}.jsonl"
-        if not path.exists():
-            generate(path, store_n, seed=store_n, chain=chain)
         extra = work / f"extra-{store_n}.jsonl"
-        if not extra.exists():
-            generate(extra, 10_000, seed=store_n + 1, chain=chain, id_prefix="x")
-        m = run_store(path, extra, work / f"store-{store_n}.db")
-        store_rows.append(
-            f"| {store_n:,} | {m['insert']:.0f} s | {m['index']:.0f} s | {m['insert_new']:.0f} s | "
-            f"{m['add_new']:.1f} s (CPU {m['cpu_new']:.1f} s) | {m['peak_mb']:,.0f} MB | {m['load']} |")
-        print(store_rows[-1], m["new_seconds"], flush=True)
-    body = [
-        "Generated articles of about 600 words (word-bigram chains over the shared texts; 30% are copies with proxy "
-        "edits), read from JSONL by `newsprobe families FILE --format json`: texts read directly, sketched, candidate "
-        "pairs aligned, families built and printed (`--jobs 2`). Peak memory is the process's maximum resident set. "
-        "The machine has 2 cores shared with other jobs: the load average (1 / 5 / 15 min) at the end of each run is "
-        "beside it, and the CPU time the run used (user + system, all its processes): on a dedicated 2-core machine "
-        "the time would be about half of it.",
-        "", "| articles | time | CPU time (all processes) | peak memory | families | load average |",
-        "| --- | --- | --- | --- | --- | --- |", *rows,
-    ]
-    if store_rows:
-        body += ["", "In a store: inserting the articles (no layers; the full-text index is most of it), indexing "
-                     "them all, inserting 10,000 new ones, and matching those against the index (`index.update`).", "",
-                 "| stored | insert | index all | insert 10,000 | index the 10,000 | peak memory | load average |",
-                 "| --- | --- | --- | --- | --- | --- | --- |", *store_rows]
-    if notes:
-        body += ["", "; ".join(notes) + "."]
-    text = "\n".join(body)
+        for p, n, seed, prefix in ((path, store_n, store_n, "s"), (extra, 10_000, store_n + 1, "x")):
+            if not p.exists():
+                chain = chain or Chain()
+                generate(p, n, seed=seed, chain=chain, id_prefix=prefix)
+        db = work / f"store-{store_n}.db"
+        for old in work.glob(f"store-{store_n}.db*"):
+            old.unlink()
+        results["store"][str(store_n)] = m = run_store(path, extra, db)
+        print(store_n, m, flush=True)
+    saved.write_text(json.dumps(results, indent=1))
+    text = render(results)
     print(text)
     write_section("copies-scale", text)
+
+
+def render(results: dict) -> str:
+    rows = [f"| {int(n):,} | {m['seconds']:.0f} s | {m['cpu']:.0f} s | {m['peak_mb']:,.0f} MB | {m['families']:,} | "
+            f"{m['load']} |" for n, m in sorted(results["direct"].items(), key=lambda x: int(x[0]))]
+    body = [
+        "Generated articles of about 600 words (word-bigram chains over the shared texts; 30% are copies with proxy "
+        "edits), read from JSONL by `newsprobe families FILE --format json --jobs 2`: texts read directly, "
+        "sketched, candidate pairs aligned, families built and printed. Peak memory is the largest resident set of "
+        "its processes. The machine has 2 cores shared with other jobs: the load average (1 / 5 / 15 min) at the end "
+        "of each run is beside it, and the CPU time the run used (user + system, all its processes); on a dedicated "
+        "2-core machine the time would be about half the CPU time.",
+        "", "| articles | time | CPU time | peak memory | families | load average |",
+        "| --- | --- | --- | --- | --- | --- |", *rows,
+    ]
+    if results["candidates"]:
+        body += ["", "The one stage that holds the whole corpus at once, alone (70 fingerprints an article, 30% copies "
+                     "sharing 85% of theirs; `--candidates N`):", "",
+                 "| articles | CPU time | candidate pairs | peak memory |", "| --- | --- | --- | --- |"]
+        body += [f"| {int(n):,} | {m['cpu']:.0f} s | {m['pairs']:,} | {m['peak_mb']:,.0f} MB |"
+                 for n, m in sorted(results["candidates"].items(), key=lambda x: int(x[0]))]
+    if results["store"]:
+        body += ["", "In a store (`--store N`): inserting the articles (no layers; the full-text index is most of it), "
+                     "indexing them all, inserting 10,000 new ones (30% copies among themselves), and matching those "
+                     "against the index (`index.update(jobs=2)`; CPU of the main process, per stage).", "",
+                 "| stored | insert | index all | insert 10,000 | index the 10,000 | its CPU by stage | peak memory | "
+                 "load average |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for n, m in sorted(results["store"].items(), key=lambda x: int(x[0])):
+            stages = ", ".join(f"{k} {v:.1f} s" for k, v in m.get("new_cpu", {}).items())
+            body.append(f"| {int(n):,} | {m['insert']:.0f} s | {m['index']:.0f} s | {m['insert_new']:.0f} s | "
+                        f"{m['add_new']:.1f} s | {stages} | {m['peak_mb']:,.0f} MB | {m['load']} |")
+    return "\n".join(body)
 
 
 if __name__ == "__main__":
