@@ -32,6 +32,9 @@ OPERATIONS = [
     ("GET", "/api/articles/{article_id}"),
     ("GET", "/api/search"),
     ("GET", "/api/outlets"),
+    ("GET", "/api/articles/{article_id}/copies"),
+    ("GET", "/api/articles/{article_id}/copies/{other_id}"),
+    ("GET", "/api/families"),
 ]
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES = int(os.environ.get("NEWSPROBE_SCHEMA_EXAMPLES", "25"))  # raise it for a deeper run
@@ -39,10 +42,18 @@ EXAMPLES = int(os.environ.get("NEWSPROBE_SCHEMA_EXAMPLES", "25"))  # raise it fo
 
 @pytest.fixture(scope="module")
 def api_schema(tmp_path_factory: pytest.TempPathFactory):
+    from newsprobe.core.model import Article
+    from newsprobe.corpus.copies import index
+    from newsprobe.io.store import Store
     from newsprobe.web import create_app
+    from tests.copies_texts import ORIGINAL, proxy_copy
 
     path: Path = tmp_path_factory.mktemp("schema") / "news.db"
     build_store(path)
+    with Store(path) as store:  # a family, so that the copies operations have something to return
+        store.add_many([Article(id="a1b2c3d4e5f60718", text=ORIGINAL, outlet="wire.example", published="2024-03-05"),
+                        Article(id="a1b2c3d4e5f60719", text=proxy_copy(), outlet="proxy.example")])
+        index.update(store)
     return schemathesis.openapi.from_asgi("/openapi.json", create_app(path))
 
 

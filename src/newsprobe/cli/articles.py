@@ -28,11 +28,14 @@ from newsprobe.cli.common import (
     DbOption,
     Format,
     LayersOption,
+    MetaOption,
+    NamePatternOption,
     ProcessesOption,
     err,
     fail,
     open_existing,
     out,
+    run_metadata,
     shown,
 )
 from newsprobe.core.chars import label, printable
@@ -134,6 +137,8 @@ def analyze(
     layers: str | None = LayersOption,
     processes: int | None = ProcessesOption,
     progress: bool = typer.Option(True, help="Progress bar on stderr (shown only when stderr is a terminal)."),
+    meta: Path | None = MetaOption,
+    name_pattern: str | None = NamePatternOption,
 ) -> None:
     """Analyse articles and print them to stdout; bad inputs are reported on stderr and the run goes on."""
     from newsprobe.core.report import print_report
@@ -143,8 +148,8 @@ def analyze(
     _configure(layers=layers, technique_threshold=technique_threshold)
     failed = 0
     articles: list[dict] = []
-    items = analyze_paths(paths, max_bytes=max_bytes, published=published, outlet=outlet,
-                          processes=resolve_processes(processes, paths))
+    metadata = run_metadata(outlet, published, meta, name_pattern)
+    items = analyze_paths(paths, max_bytes=max_bytes, metadata=metadata, processes=resolve_processes(processes, paths))
     # The bar goes to stderr when that is a terminal, unless text reports are printed to the same screen.
     show = progress and err.is_terminal and not (fmt is Format.text and out.is_terminal)
     with progress_bar("analysing", paths, max_bytes, show=show) as (bar, task):
@@ -173,8 +178,17 @@ def ingest(
     max_bytes: int = MAX_BYTES,
     layers: str | None = LayersOption,
     processes: int | None = ProcessesOption,
+    published: str | None = typer.Option(None, help="Publication date for articles that give none."),
+    outlet: str | None = typer.Option(None, help="Outlet for articles that name none."),
+    meta: Path | None = MetaOption,
+    name_pattern: str | None = NamePatternOption,
+    update_analyses: bool = typer.Option(
+        True, "--update-analyses/--no-update-analyses",
+        help="Bring the corpus analyses (copies) up to date with the new articles after the ingest.",
+    ),
 ) -> None:
-    """Analyse and store articles; run it again after a crash and it picks up where it stopped."""
+    """Analyse and store articles; run it again after a crash and it picks up where it stopped. Re-ingesting an
+    article with better metadata (an outlet or date it lacked) updates it."""
     from newsprobe.io.store import Store
     from newsprobe.run import ingest as run_ingest
     from newsprobe.workers import resolve_processes
@@ -183,6 +197,7 @@ def ingest(
     if not any(_exists(p) for p in paths):
         shown_paths = ", ".join(shown(p) for p in paths[:5])
         raise NewsprobeError(f"nothing to ingest: no such file or directory: {shown_paths} (no store created)")
+    metadata = run_metadata(outlet, published, meta, name_pattern)
 
     with Store(db) as store, progress_bar("ingesting", paths, max_bytes, skip=(db,)) as (progress, task):
 
@@ -192,15 +207,29 @@ def ingest(
             progress.advance(task)
 
         tally = run_ingest(paths, store, batch_size=batch_size, max_bytes=max_bytes, on_item=tick,
-                           processes=resolve_processes(processes, paths), skip=[db])
+                           processes=resolve_processes(processes, paths), skip=[db], metadata=metadata)
     err.print(
         f"stored {tally.stored}, duplicates skipped {tally.duplicates}, failed {len(tally.failed)}"
-        f" -> {shown(db)}",
+        + (f", metadata updated {tally.updated}" if tally.updated else "") + f" -> {shown(db)}",
         highlight=False,
     )
+    if update_analyses and (tally.stored or tally.updated):
+        _update_analyses(db)
     for item in tally.failed:
         fail(item)
     raise typer.Exit(1 if tally.failed else 0)
+
+
+def _update_analyses(db: Path) -> None:
+    """Each corpus analysis's `update` hook (the copies index matches the new articles against the stored ones)."""
+    from newsprobe.corpus import ANALYSES
+    from newsprobe.io.store import Store
+
+    with Store(db) as store:
+        for analysis in ANALYSES:
+            fn = analysis.hook("update")
+            if fn is not None and (line := fn(store)):
+                err.print(line, highlight=False)
 
 
 @command
@@ -263,7 +292,8 @@ def export(
     output: Path | None = typer.Option(None, "--output", "-o", help="File to write; stdout if omitted."),
     table: str = typer.Option("spans", help="csv/parquet rows: spans or articles."),
 ) -> None:
-    """Export the store: JSON lines of whole articles, or a flat CSV/Parquet table."""
+    """Export the store: JSON lines of whole articles, or a flat CSV/Parquet table (with the corpus analyses' columns,
+    such as the copy family of each article)."""
     from newsprobe.io.export import write_jsonl, write_table
 
     if table not in ("spans", "articles"):
@@ -281,7 +311,8 @@ def export(
             else:
                 n = write_jsonl(articles, sys.stdout)
         else:
-            n = write_table(articles, output or sys.stdout, fmt.value, table)
+            extra, columns = _analysis_columns(store)
+            n = write_table(articles, output or sys.stdout, fmt.value, table, extra, columns)
     err.print(f"exported {n} {'articles' if fmt is ExportFormat.jsonl else 'rows'}", highlight=False)
 
 
@@ -299,6 +330,22 @@ def _check_output(output: Path) -> None:
     parent = output.parent
     if not parent.is_dir():
         raise NewsprobeError(f"{label(str(output))}: folder {label(str(parent))} does not exist")
+
+
+def _analysis_columns(store) -> tuple[dict[str, dict], list[str]]:
+    """The columns the corpus analyses add to table exports (their `export` hooks), per article id."""
+    from newsprobe.corpus import ANALYSES
+
+    extra: dict[str, dict] = {}
+    columns: list[str] = []
+    for analysis in ANALYSES:
+        fn = analysis.hook("export")
+        if fn is None:
+            continue
+        columns.extend(analysis.export_columns)
+        for article_id, values in fn(store).items():
+            extra.setdefault(article_id, {}).update(values)
+    return extra, columns
 
 
 @command

@@ -21,8 +21,28 @@ MAX_BYTES = typer.Option(20_000_000, "--max-bytes", min=1, help="Skip (and repor
 LayersOption = typer.Option(
     None, "--layers", envvar="NEWSPROBE_LAYERS",
     help="Comma-separated layers to run (with what they need): sentences, entities, dates, attribution, claims, "
-         "techniques. Default: all.",
+         "techniques; 'none' for clean text and metadata only. Default: all.",
 )
+MetaOption = typer.Option(
+    None, "--meta", help="Metadata table (CSV, TSV or JSONL) with a file/filename/path/name column and columns such "
+                         "as outlet, published, title, url: its values win over what the files say.",
+)
+NamePatternOption = typer.Option(
+    None, "--name-pattern", help="Regular expression over file names whose named groups give metadata, e.g. "
+                                 "'(?P<outlet>[^_]+)_(?P<published>\\d{4}-\\d{2}-\\d{2})_'.",
+)
+
+
+def run_metadata(outlet: str | None, published: str | None, meta: Path | None, name_pattern: str | None):
+    """The run's metadata options as one `newsprobe.run.Metadata` (errors in the table or pattern are user errors)."""
+    from newsprobe.io.sidecar import compile_pattern, load_sidecar
+    from newsprobe.run import Metadata
+
+    return Metadata(
+        defaults={"outlet": outlet, "published": published},
+        table=load_sidecar(meta) if meta else None,
+        pattern=compile_pattern(name_pattern) if name_pattern else None,
+    )
 
 
 ProcessesOption = typer.Option(

@@ -123,13 +123,16 @@ class Registry:
 
 
 def parse_layers(value: str | Iterable[str] | None) -> tuple[str, ...] | None:
-    """`--layers entities,attribution` (or a list) as names; None or "all" for every layer."""
+    """`--layers entities,attribution` (or a list) as names; None or "all" for every layer; "none" for no layer at all
+    (clean text and metadata only: what copy detection needs, at a fraction of the cost)."""
     if value is None:
         return None
     items = value.split(",") if isinstance(value, str) else list(value)
     names = tuple(i.strip() for i in items if i.strip())
     if not names or names == ("all",):
         return None
+    if names == ("none",):
+        return ()
     return names
 
 
@@ -138,7 +141,10 @@ class CorpusAnalysis:
     """One analysis across the articles of a store (outlet figures, copies, actors).
 
     `commands` are (name, "module:function") pairs that become `newsprobe <name>`; `panel`/`panel_template` work as a
-    layer's do, on the article page; `router` ("module:attribute") is a FastAPI router the web app includes.
+    layer's do, on the article page (`panel(article, store) -> dict | None`, the template found in a `templates/`
+    folder beside the analysis's `__init__`); `router` ("module:attribute") is a FastAPI router the web app includes;
+    `update(store) -> str | None` brings the analysis up to date after an ingest (returns a line for the user);
+    `export(store) -> dict[article id, dict[column, value]]` gives the columns it adds to table exports.
     """
 
     name: str
@@ -146,6 +152,9 @@ class CorpusAnalysis:
     panel: str | None = None
     panel_template: str | None = None
     router: str | None = None
+    update: str | None = None
+    export: str | None = None
+    export_columns: tuple[str, ...] = ()
 
     def hook(self, part: str) -> Callable[..., Any] | None:
         ref = getattr(self, part)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, fields
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pandas as pd
 
@@ -23,20 +23,26 @@ ARTICLE_COLUMNS = [name for name in SCALAR_FIELDS if name != "text"]
 SPAN_COLUMNS = [f.name for f in fields(Span)]
 
 
-def extract_df(articles: Iterable[Article], table: str = "spans") -> pd.DataFrame:
+def extract_df(articles: Iterable[Article], table: str = "spans",
+               extra: Mapping[str, Mapping[str, Any]] | None = None, extra_columns: Sequence[str] = ()) -> pd.DataFrame:
+    """`extra` adds columns per article id (the corpus analyses' columns, e.g. the copy family an article belongs
+    to), to both tables; `extra_columns` names them, so that they are there even when no article has a value."""
+    extra = extra or {}
+    none: dict[str, Any] = dict.fromkeys(extra_columns)
     if table == "spans":
         rows = [
-            {"article_id": a.id, "outlet": a.outlet, "published": a.published,
+            {"article_id": a.id, "outlet": a.outlet, "published": a.published, **none, **extra.get(a.id, {}),
              **{name: getattr(s, name) for name in SPAN_COLUMNS},
              "attrs": json.dumps(s.attrs, ensure_ascii=False)}
             for a in articles
             for s in a.spans
         ]
-        return pd.DataFrame(rows, columns=["article_id", "outlet", "published", *SPAN_COLUMNS])
+        return pd.DataFrame(rows, columns=["article_id", "outlet", "published", *extra_columns, *SPAN_COLUMNS])
     if table == "articles":
         rows = []
         for a in articles:
             row = {k: getattr(a, k) for k in ARTICLE_COLUMNS}
+            row.update({**none, **extra.get(a.id, {})})
             row["text"] = a.text
             row["removed"] = json.dumps([asdict(r) for r in a.removed], ensure_ascii=False)
             row.update(
@@ -70,8 +76,9 @@ def write_jsonl(articles: Iterable[Article], out: IO[str]) -> int:
     return n
 
 
-def write_table(articles: Iterable[Article], path: Path | IO[str], fmt: str, table: str = "spans") -> int:
-    df = extract_df(articles, table)
+def write_table(articles: Iterable[Article], path: Path | IO[str], fmt: str, table: str = "spans",
+                extra: Mapping[str, Mapping[str, Any]] | None = None, extra_columns: Sequence[str] = ()) -> int:
+    df = extract_df(articles, table, extra, extra_columns)
     for col in df.columns:  # nested lists/dicts from the summary become JSON strings for flat formats
         if df[col].map(lambda v: isinstance(v, list | dict)).any():
             df[col] = df[col].map(

@@ -74,10 +74,43 @@ MIGRATIONS: list[tuple[int, str, list[str | Callable[[sqlite3.Connection], None]
         lambda db: _quantity_places_as_spans(db),
         lambda db: _technique_voices(db),
     ]),
+    (4, "copies (corpus/copies): sketch index, aligned pairs, families; a count of article updates", [
+        # Key-value state of the store; `article_updates` counts updates of article rows (a re-ingest that brings
+        # better metadata), so a cache keyed on the store's state sees them as it sees new rows.
+        "CREATE TABLE IF NOT EXISTS store_state (key TEXT PRIMARY KEY, value)",
+        "INSERT OR IGNORE INTO store_state (key, value) VALUES ('article_updates', 0)",
+        """CREATE TRIGGER IF NOT EXISTS articles_updates AFTER UPDATE ON articles BEGIN
+            UPDATE store_state SET value = value + 1 WHERE key = 'article_updates';
+        END""",
+        # The sketch index: each indexed article's fingerprints (winnowed word 5-gram hashes), clustered by hash so
+        # that matching a new article is one index range per fingerprint; `key` orders a fingerprint's articles for
+        # the anchors of a large group (a hash of the article id).
+        """CREATE TABLE IF NOT EXISTS copy_sketch (
+            hash INTEGER NOT NULL, key INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (hash, key, seq)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE IF NOT EXISTS copy_indexed (
+            seq INTEGER PRIMARY KEY, words INTEGER NOT NULL, fingerprints INTEGER NOT NULL, credits TEXT
+        )""",
+        # Aligned pairs (a < b, article seqs) with their relation record (JSON: passages, coverage, differences).
+        """CREATE TABLE IF NOT EXISTS copy_pairs (
+            a INTEGER NOT NULL, b INTEGER NOT NULL, kind TEXT NOT NULL, shared INTEGER NOT NULL, record TEXT NOT NULL,
+            PRIMARY KEY (a, b)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX IF NOT EXISTS copy_pairs_b ON copy_pairs (b)",
+        # Family membership: an article is in at most one family as original or copy, and may be a partial copy in
+        # several.
+        """CREATE TABLE IF NOT EXISTS copy_families (
+            seq INTEGER NOT NULL, family TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (seq, family)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX IF NOT EXISTS copy_families_family ON copy_families (family)",
+    ]),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 SPAN_INDEX = "spans_layer_label_article"
-NEWSPROBE_TABLES = frozenset({"articles", "spans", "failures", "articles_fts"})
+NEWSPROBE_TABLES = frozenset({"articles", "spans", "failures", "articles_fts", "store_state", "copy_sketch",
+                              "copy_indexed", "copy_pairs", "copy_families"})
+# Metadata a re-ingest may bring for an article already stored (see `Store.merge_metadata`).
+MERGED_FIELDS = ("url", "outlet", "title", "section", "published", "language")
 
 # Columns of the articles table that hold the article's fields: its one-string fields as they are, its nested ones
 # (except spans, which have a table of their own) as JSON. Both lists come from the data model.
@@ -301,6 +334,35 @@ class Store:
                     ],
                 )
         return stored, skipped
+
+    def merge_metadata(self, articles: Iterable[Article]) -> tuple[int, list[Article]]:
+        """Bring better metadata into stored articles: what the store lacks is filled in, and a date is replaced by a
+        more precise one of the same day ("2016-08-29" by "2016-08-29T10:15:00"); other values already stored are
+        kept. Returns (articles updated, conflicts): a conflict is an incoming article whose outlet differs from the
+        stored one's, i.e. the same text published elsewhere, which the caller stores as an article of its own.
+        Articles not in the store are ignored. One transaction.
+        """
+        updated = 0
+        conflicts: list[Article] = []
+        columns = ", ".join(MERGED_FIELDS)
+        with self._transaction():
+            for art in articles:
+                row = self._db.execute(f"SELECT {columns} FROM articles WHERE id = ?", (art.id,)).fetchone()
+                if row is None:
+                    continue
+                if art.outlet and row["outlet"] and art.outlet.strip().lower() != row["outlet"].strip().lower():
+                    conflicts.append(art)
+                    continue
+                changes = {}
+                for name in MERGED_FIELDS:
+                    new, old = getattr(art, name), row[name]
+                    if new and (not old or (name == "published" and len(new) > len(old) and new.startswith(old))):
+                        changes[name] = new
+                if changes:
+                    sets = ", ".join(f"{name} = ?" for name in changes)
+                    self._db.execute(f"UPDATE articles SET {sets} WHERE id = ?", (*changes.values(), art.id))
+                    updated += 1
+        return updated, conflicts
 
     def record_failure(self, source: str, reason: str) -> None:
         """Keep an ingest failure so the run's report can list it even after a restart."""

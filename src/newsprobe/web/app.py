@@ -47,13 +47,21 @@ class NewsprobeApp(FastAPI):
         return Guard(super().build_middleware_stack(), token=self.guard_token, max_body=self.guard_max_body)
 
 
-def templates(layers=()) -> Environment:
-    """The Jinja2 environment; autoescape is on for every template, whatever its file name. A layer's panel template
-    lives in its own folder (`layers/<name>/templates/`), found after the app's own."""
+def templates(layers=(), analyses=()) -> Environment:
+    """The Jinja2 environment; autoescape is on for every template, whatever its file name. A layer's or a corpus
+    analysis's templates live in its own folder (`layers/<name>/templates/`, `corpus/<name>/templates/`), found
+    after the app's own."""
     folders = [HERE / "templates"]
     for layer in layers:
         if layer.panel_template:
             folders.append(Path(importlib.import_module(layer.component).__file__).resolve().parent / "templates")
+    for analysis in analyses:
+        for ref in (analysis.panel, analysis.router):
+            if ref:
+                module = importlib.import_module(ref.partition(":")[0])
+                folder = Path(module.__file__).resolve().parent / "templates"
+                if folder.is_dir() and folder not in folders:
+                    folders.append(folder)
     env = Environment(
         loader=FileSystemLoader(folders),
         autoescape=True,
@@ -82,6 +90,8 @@ def create_app(
     (0: in this process, one at a time), with at most `analysis_queue` waiting and `analysis_budget_s` seconds each;
     past that a request gets 503 with Retry-After (see `newsprobe.web.analysis`).
     """
+    from newsprobe.core.registry import resolve
+    from newsprobe.corpus import ANALYSES
     from newsprobe.layers import LAYERS
     from newsprobe.web import routes_api, routes_pages
     from newsprobe.web.analysis import AnalysisPool
@@ -104,7 +114,7 @@ def create_app(
     app.guard_max_body = max_upload_bytes
     app.state.db_path = db_path
     app.state.max_upload_bytes = max_upload_bytes
-    app.state.templates = templates(LAYERS)
+    app.state.templates = templates(LAYERS, ANALYSES)
     app.state.aggregates = AggregateCache()
     app.state.span_probe = probe
     app.state.analysis = AnalysisPool(workers=analysis_workers, queue=analysis_queue, budget_s=analysis_budget_s)
@@ -114,6 +124,9 @@ def create_app(
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(routes_api.router)
+    for analysis in ANALYSES:  # each corpus analysis's pages and API routes (the registry's `router`)
+        if analysis.router:
+            app.include_router(resolve(analysis.router))
     app.include_router(routes_pages.router)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -1,7 +1,8 @@
 """Aggregates the web view shows beside search results: facets, layers and the outlets table, cached per store state.
 
-Facets and outlet figures scan all spans, so they are computed once per store state (the highest article `seq` and
-the article count) and again only when an article is added or updated. Search itself is `newsprobe.io.search`, the
+Facets and outlet figures scan all spans, so they are computed once per store state (the highest article `seq`, the
+article count and the count of article updates, which a re-ingest with better metadata bumps) and again only when an
+article is added or updated. Search itself is `newsprobe.io.search`, the
 outlet figures `newsprobe.corpus.outlets`: the CLI uses the same two.
 """
 
@@ -30,16 +31,20 @@ class Aggregates:
 
 
 class AggregateCache:
-    """Aggregates keyed by the store's highest article `seq` and its article count; one computation at a time."""
+    """Aggregates keyed by the store's highest article `seq`, its article count and its count of article updates; one
+    computation at a time."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._key: tuple[int, int] | None = None
+        self._key: tuple[int, int, int] | None = None
         self._value: Aggregates | None = None
 
     def get(self, store: Store) -> Aggregates:
         db = store.connection
-        key = tuple(db.execute("SELECT COALESCE(MAX(seq), 0), COUNT(*) FROM articles").fetchone())
+        key = tuple(db.execute(
+            "SELECT COALESCE(MAX(seq), 0), COUNT(*), "
+            "(SELECT value FROM store_state WHERE key = 'article_updates') FROM articles"
+        ).fetchone())
         with self._lock:
             if self._value is None or self._key != key:
                 self._value = compute(db)

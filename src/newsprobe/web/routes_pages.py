@@ -117,8 +117,9 @@ def corpus(
     )
 
 
-def article_context(article: Article, stored: bool) -> dict[str, Any]:
-    """What article.html needs; shared by stored articles and freshly analysed ones."""
+def article_context(article: Article, stored: bool, store=None) -> dict[str, Any]:
+    """What article.html needs; shared by stored articles and freshly analysed ones (`store` given for a stored one:
+    the corpus analyses' panels read it)."""
     infos = layer_infos(article.spans)
     summary = {k: v for k, v in article.summary.items() if k not in ("words", "removed_lines")}
     return {
@@ -128,7 +129,7 @@ def article_context(article: Article, stored: bool) -> dict[str, Any]:
         "data_json": safe_json({"spans": span_data(article.spans), "layers": [i.name for i in infos]}),
         "url_link": safe_url(article.url),
         "summary": summary,
-        "panels": layer_panels(article),
+        "panels": layer_panels(article) + (corpus_panels(article, store) if store is not None else []),
         "words": article.summary.get("words"),
         "stored": stored,
         "json_url": f"/api/articles/{article.id}" if stored and _ID.match(article.id) else None,
@@ -151,13 +152,31 @@ def layer_panels(article: Article) -> list[tuple[str, dict[str, Any]]]:
     return panels
 
 
+def corpus_panels(article: Article, store) -> list[tuple[str, dict[str, Any]]]:
+    """(template, context) of each corpus analysis's panel that has something to show for this stored article."""
+    from newsprobe.corpus import ANALYSES
+
+    panels = []
+    for entry in ANALYSES:
+        fn = entry.hook("panel")
+        if fn is None or not entry.panel_template:
+            continue
+        context = fn(article, store)
+        if context:
+            panels.append((entry.panel_template, context))
+    return panels
+
+
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article_page(article_id: str, request: Request) -> HTMLResponse:
-    """One article: text with a toggle per layer, details on click, summary, removed debris, metadata."""
+    """One article: text with a toggle per layer, details on click, summary, removed debris, metadata, and what the
+    corpus analyses say about it (who else published it)."""
     if not _ID.match(article_id):
         raise HTTPException(404, "no such article (ids are 6 to 16 hexadecimal characters)")
     article = load_article(request, article_id)
-    return render(request, "article.html", **article_context(article, stored=True))
+    with open_store(request) as store:
+        context = article_context(article, stored=True, store=store)
+    return render(request, "article.html", **context)
 
 
 @router.get("/analyze", response_class=HTMLResponse)

@@ -1,0 +1,254 @@
+"""Copy detection over a stream of (id, text, metadata) records, in memory: sketch every text, find candidate pairs,
+align each, build families. The store's incremental index (`index.py`) and a Spark job run the same steps with
+these same functions; this module is what `newsprobe families FILE...` runs on a corpus read directly.
+
+Texts are not held in memory: they are spooled to a temporary file as they are read and read back only for the
+texts that have a candidate (about half, in a corpus with many copies). Candidate pairs are aligned component by
+component of the candidate graph, so each text is prepared once.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+import numpy as np
+
+from newsprobe.corpus.copies import candidates, sketch
+from newsprobe.corpus.copies.align import Text, prepare_many
+from newsprobe.corpus.copies.credits import find_credits
+from newsprobe.corpus.copies.families import Link, Node, build
+from newsprobe.corpus.copies.relation import relate
+
+BATCH = 256  # texts per numpy batch: large enough to amortise the calls, small enough to stay in cache
+MAX_TEXT_CHARS = 2_000_000  # longer texts are cut here (a 2 MB "article" is a page dump; its head is the story)
+
+
+@dataclass
+class Record:
+    """An article as copy detection needs it: id, clean text, metadata, and the lines cleaning removed (a copyright
+    footer there is still a credit)."""
+
+    id: str
+    text: str
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None
+    title: str | None = None
+    removed: tuple[str, ...] = ()
+
+
+@dataclass
+class Stats:
+    texts: int = 0
+    fingerprints: int = 0
+    candidates: int = 0
+    compared: int = 0
+    links: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+class Spool:
+    """Texts written to a temporary file as they come, read back by index."""
+
+    def __init__(self) -> None:
+        fd, self.path = tempfile.mkstemp(prefix="newsprobe-copies-", suffix=".txt")
+        self._w = os.fdopen(fd, "wb")
+        self._offsets: list[int] = [0]
+        self._r = None
+
+    def add(self, text: str) -> None:
+        data = text.encode("utf-8", "surrogatepass")
+        self._w.write(data)
+        self._offsets.append(self._offsets[-1] + len(data))
+
+    def get(self, i: int) -> str:
+        if self._r is None:
+            self._w.flush()
+            self._r = open(self.path, "rb")  # noqa: SIM115 (closed in close())
+        self._r.seek(self._offsets[i])
+        return self._r.read(self._offsets[i + 1] - self._offsets[i]).decode("utf-8", "surrogatepass")
+
+    def close(self) -> None:
+        self._w.close()
+        if self._r:
+            self._r.close()
+        os.unlink(self.path)
+
+
+def node_of(key: int, rec: Record, text_credits: list[dict] | None = None) -> Node:
+    credits = list(text_credits if text_credits is not None else [c.to_dict() for c in find_credits(rec.text)])
+    for line in rec.removed:
+        credits.extend({**c.to_dict(), "start": -1, "end": -1, "removed": True} for c in find_credits(line))
+    return Node(key, rec.id, rec.outlet, rec.url, rec.published, rec.title, credits)
+
+
+class Prepared:
+    """Texts ready for alignment, prepared in batches and kept in a bounded cache."""
+
+    def __init__(self, load: Callable[[int], str], size: int = 8000) -> None:
+        self.load = load
+        self.size = size
+        self.cache: OrderedDict[int, Text] = OrderedDict()
+
+    def warm(self, keys: Iterable[int]) -> None:
+        missing = [k for k in dict.fromkeys(keys) if k not in self.cache]
+        for i in range(0, len(missing), BATCH):
+            part = missing[i: i + BATCH]
+            for k, t in zip(part, prepare_many([self.load(k) for k in part]), strict=True):
+                self.cache[k] = t
+        while len(self.cache) > self.size:
+            self.cache.popitem(last=False)
+
+    def get(self, key: int) -> Text:
+        if key not in self.cache:
+            self.warm([key])
+        self.cache.move_to_end(key)
+        return self.cache[key]
+
+
+def _chunks(i: np.ndarray, j: np.ndarray, size: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Candidate pairs in chunks of `size`, ordered by component of the candidate graph (so a text's pairs are near
+    each other and it is prepared once)."""
+    if not len(i):
+        return
+    comp = _components(i, j)
+    order = np.argsort(comp[i], kind="stable")
+    i, j = i[order], j[order]
+    for s in range(0, len(i), size):
+        yield i[s: s + size], j[s: s + size]
+
+
+def _verify_chunk(job: tuple[list[int], list[int], dict[int, str]]) -> tuple[list[Link], dict[int, list]]:
+    """One chunk of pairs with the texts it needs (a worker process's unit): the links, and the credit phrases of
+    the texts that have one."""
+    a, b, texts = job
+    prepared = Prepared(texts.__getitem__, size=len(texts) + 1)
+    prepared.warm(a + b)
+    links = []
+    for x, y in zip(a, b, strict=True):
+        rel = relate(prepared.get(x), prepared.get(y))
+        if rel is not None:
+            links.append(Link(x, y, rel))
+    linked = {k for link in links for k in (link.a, link.b)}
+    return links, {k: prepared.get(k).credits for k in linked}
+
+
+def _sketch_batch(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    sk = sketch.sketch(texts)
+    return sk.owner.astype(np.int32), sk.value, sk.words
+
+
+def _components(i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Component label of every text index up to max(i, j), by label propagation (vectorised min over edges)."""
+    n = int(max(i.max(), j.max())) + 1
+    label = np.arange(n)
+    while True:
+        m = np.minimum(label[i], label[j])
+        new = label.copy()
+        np.minimum.at(new, i, m)
+        np.minimum.at(new, j, m)
+        new = new[new]  # pointer jumping
+        if np.array_equal(new, label):
+            return label
+        label = new
+
+
+def find_families(records: Iterable[Record], progress: Callable[[str, int], None] | None = None,
+                  jobs: int = 1) -> tuple[list[dict[str, Any]], Stats]:
+    """Families (the `newsprobe families` JSON shape) of a corpus given as records. `jobs` > 1 sketches and aligns
+    in that many worker processes; the result is the same."""
+    stats = Stats()
+    tick = progress or (lambda stage, n: None)
+    spool = Spool()
+    pool = _pool(jobs)
+    try:
+        meta: list[Record] = []
+        t0 = time.perf_counter()
+
+        def batches() -> Iterator[list[str]]:
+            batch: list[str] = []
+            for rec in records:
+                text = rec.text[:MAX_TEXT_CHARS]
+                spool.add(text)
+                meta.append(Record(rec.id, "", rec.outlet, rec.url, rec.published, rec.title, tuple(rec.removed)))
+                batch.append(text)
+                if len(batch) >= BATCH:
+                    yield batch
+                    batch = []
+            if batch:
+                yield batch
+
+        owners, values = [], []
+        done = 0
+        for owner, value, words in run_all(pool, _sketch_batch, batches(), group=16):
+            owners.append(owner + done)
+            values.append(value)
+            done += len(words)
+            tick("sketch", done)
+        stats.texts = len(meta)
+        stats.seconds["sketch"] = time.perf_counter() - t0
+        if not meta:
+            return [], stats
+        owner = np.concatenate(owners)
+        value = np.concatenate(values)
+        owners.clear()
+        values.clear()
+        stats.fingerprints = len(value)
+        t0 = time.perf_counter()
+        rank = np.fromiter((candidates.anchor_key(r.id) for r in meta), dtype=np.int64, count=len(meta))
+        ci, cj, _ = candidates.pairs(owner, value, rank)
+        del owner, value
+        stats.candidates = stats.compared = len(ci)
+        stats.seconds["candidates"] = time.perf_counter() - t0
+        tick("candidates", len(ci))
+        t0 = time.perf_counter()
+
+        def jobs_() -> Iterator[tuple[list[int], list[int], dict[int, str]]]:
+            for a, b in _chunks(ci, cj, 1000):
+                keys = sorted(set(a.tolist()) | set(b.tolist()))
+                yield a.tolist(), b.tolist(), {k: spool.get(k) for k in keys}
+
+        links: list[Link] = []
+        credits: dict[int, list] = {}
+        for found, found_credits in run_all(pool, _verify_chunk, jobs_(), group=4):
+            links.extend(found)
+            credits.update(found_credits)
+            tick("aligned", len(links))
+        stats.links = len(links)
+        stats.seconds["align"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        nodes = {k: node_of(k, meta[k], credits[k]) for k in sorted(credits)}
+        families = build(nodes, links)
+        stats.seconds["families"] = time.perf_counter() - t0
+        return families, stats
+    finally:
+        if pool:
+            pool.terminate()
+        spool.close()
+
+
+def run_all(pool, fn: Callable, items: Iterable, group: int = 8) -> Iterator:
+    """fn over items, in order, in the pool's workers when there is a pool. The items are drawn here, in the calling
+    thread, a few at a time (a pool would draw them on a thread of its own, where a SQLite connection may not go)."""
+    if pool is None:
+        yield from map(fn, items)
+        return
+    it = iter(items)
+    while batch := list(islice(it, group)):
+        yield from pool.map(fn, batch)
+
+
+def _pool(jobs: int):
+    """A pool of worker processes (fork: they start at once and share what is loaded), or None for one job."""
+    if jobs <= 1:
+        return None
+    import multiprocessing
+
+    return multiprocessing.get_context("fork").Pool(jobs)
