@@ -107,8 +107,9 @@ MIGRATIONS: list[tuple[int, str, list[str | Callable[[sqlite3.Connection], None]
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 SPAN_INDEX = "spans_layer_label_article"
-NEWSPROBE_TABLES = frozenset({"articles", "spans", "failures", "articles_fts", "store_state", "copy_sketch",
-                              "copy_indexed", "copy_pairs", "copy_families"})
+# The tables every store has had since version 1: what tells a newsprobe store (of any version) from another
+# program's database. Later steps add tables of their own (copies: store_state, copy_*), created on upgrade.
+NEWSPROBE_TABLES = frozenset({"articles", "spans", "failures", "articles_fts"})
 # Metadata a re-ingest may bring for an article already stored (see `Store.merge_metadata`).
 MERGED_FIELDS = ("url", "outlet", "title", "section", "published", "language")
 
