@@ -129,8 +129,11 @@ def parse_layers(value: str | Iterable[str] | None) -> tuple[str, ...] | None:
 class CorpusAnalysis:
     """One analysis across the articles of a store (outlet figures, copies, actors).
 
-    `commands` are (name, "module:function") pairs that become `newsprobe <name>`; `panel`/`panel_template` work as a
-    layer's do, on the article page; `router` ("module:attribute") is a FastAPI router the web app includes.
+    `commands` are (name, "module:function") pairs that become `newsprobe <name>`; `router` ("module:attribute") is a
+    FastAPI router the web app includes, `nav` (title, path) links it adds to the navigation bar, and templates the
+    analysis renders live in a `templates/` folder beside its package; `panel(article, db) -> dict | None` gives the
+    context of `panel_template` on the article page (db: an open sqlite3 connection to the store); `search(db, query)
+    -> (what, phrases) | None` names other phrases the full-text search looks for too (an actor's other names).
     """
 
     name: str
@@ -138,6 +141,8 @@ class CorpusAnalysis:
     panel: str | None = None
     panel_template: str | None = None
     router: str | None = None
+    nav: tuple[tuple[str, str], ...] = ()
+    search: str | None = None
 
     def hook(self, part: str) -> Callable[..., Any] | None:
         ref = getattr(self, part)

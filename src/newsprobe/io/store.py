@@ -68,6 +68,23 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         "CREATE INDEX IF NOT EXISTS spans_layer_label_article ON spans (layer, label, article_id)",
         "CREATE INDEX IF NOT EXISTS articles_published ON articles (published)",
     ]),
+    (3, "actors across the corpus (corpus/actors): actors, the names that find them, their mentions per article", [
+        # Written only by newsprobe.corpus.actors.index, rebuilt whenever the store or the alias tables change; a
+        # derived index, so the step is self-contained and safe to run on any store (IF NOT EXISTS throughout).
+        """CREATE TABLE IF NOT EXISTS actors (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, label TEXT NOT NULL,
+            mentions INTEGER NOT NULL, articles INTEGER NOT NULL, info TEXT NOT NULL DEFAULT '{}'
+        )""",
+        "CREATE TABLE IF NOT EXISTS actor_names (key TEXT NOT NULL, actor_id TEXT NOT NULL, name TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS actor_names_key ON actor_names (key)",
+        """CREATE TABLE IF NOT EXISTS actor_mentions (
+            article_id TEXT NOT NULL, label TEXT NOT NULL, canonical TEXT NOT NULL, actor_id TEXT NOT NULL,
+            mentions INTEGER NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS actor_mentions_actor ON actor_mentions (actor_id, article_id)",
+        "CREATE INDEX IF NOT EXISTS actor_mentions_article ON actor_mentions (article_id, label, canonical)",
+        "CREATE TABLE IF NOT EXISTS actor_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ]),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 SPAN_INDEX = "spans_layer_label_article"

@@ -47,13 +47,21 @@ class NewsprobeApp(FastAPI):
         return Guard(super().build_middleware_stack(), token=self.guard_token, max_body=self.guard_max_body)
 
 
-def templates(layers=()) -> Environment:
-    """The Jinja2 environment; autoescape is on for every template, whatever its file name. A layer's panel template
-    lives in its own folder (`layers/<name>/templates/`), found after the app's own."""
+def templates(layers=(), analyses=()) -> Environment:
+    """The Jinja2 environment; autoescape is on for every template, whatever its file name. A layer's or a corpus
+    analysis's templates live in its own folder (`layers/<name>/templates/`, `corpus/<name>/templates/`), found
+    after the app's own."""
     folders = [HERE / "templates"]
     for layer in layers:
         if layer.panel_template:
             folders.append(Path(importlib.import_module(layer.component).__file__).resolve().parent / "templates")
+    for analysis in analyses:
+        for ref in (analysis.panel, analysis.router):
+            if ref:
+                module = importlib.import_module(ref.partition(":")[0])
+                folder = Path(module.__file__).resolve().parent / "templates"
+                if folder.is_dir() and folder not in folders:
+                    folders.append(folder)
     env = Environment(
         loader=FileSystemLoader(folders),
         autoescape=True,
@@ -77,6 +85,8 @@ def create_app(
     headers accepted; loopback names by default, which defeats DNS rebinding against a local server
     (pass `["*"]` to serve under another name, and then use a token).
     """
+    from newsprobe.core.registry import resolve
+    from newsprobe.corpus import ANALYSES
     from newsprobe.layers import LAYERS
     from newsprobe.web import routes_api, routes_pages
 
@@ -94,7 +104,8 @@ def create_app(
     app.guard_max_body = max_upload_bytes
     app.state.db_path = db_path
     app.state.max_upload_bytes = max_upload_bytes
-    app.state.templates = templates(LAYERS)
+    app.state.templates = templates(LAYERS, ANALYSES)
+    app.state.nav = [link for analysis in ANALYSES for link in analysis.nav]
     app.state.aggregates = AggregateCache()
     app.state.span_probe = probe
     hosts = list(allowed_hosts) if allowed_hosts is not None else list(LOOPBACK_HOSTS)
@@ -102,6 +113,9 @@ def create_app(
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(routes_api.router)
+    for analysis in ANALYSES:  # each corpus analysis's pages and API routes (the registry's `router`)
+        if analysis.router:
+            app.include_router(resolve(analysis.router))
     app.include_router(routes_pages.router)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
@@ -122,7 +136,7 @@ def open_store(request: Request) -> Iterator[Store]:
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """A page from `templates/`, with the current path for the navigation."""
     template = request.app.state.templates.get_template(name)
-    html = template.render(path=request.url.path, **context)
+    html = template.render(path=request.url.path, nav=getattr(request.app.state, "nav", []), **context)
     return HTMLResponse(html, status_code=status_code)
 
 

@@ -17,6 +17,9 @@ from newsprobe.layers.attribution import source_name
 
 UNKNOWN_OUTLET = "(unknown outlet)"
 ANONYMOUS = "anonymous"
+# The outlet of an article `a` as counted everywhere: an empty or blank outlet is no outlet (NULL), so that the web,
+# the CLI and the actor figures put the same articles under UNKNOWN_OUTLET.
+OUTLET_SQL = "NULLIF(TRIM(a.outlet), '')"
 
 
 def outlet_name(outlet: str | None) -> str:
@@ -37,6 +40,7 @@ class OutletStats:
     first_published: str | None
     last_published: str | None
     months: dict[str, int] = field(default_factory=dict)
+    undated: int = 0  # articles without a usable publication date: counted, never placed on a time axis
 
     @property
     def anonymous_share(self) -> float | None:
@@ -55,41 +59,49 @@ def outlet_stats(db: sqlite3.Connection) -> list[OutletStats]:
     GROUP BY queries, each served by an index on (outlet) or on spans (layer, label)."""
     stats: dict[str | None, OutletStats] = {}
     for outlet, n, words, first, last in db.execute(
-        "SELECT outlet, COUNT(*), COALESCE(SUM(json_extract(summary, '$.words')), 0), "
-        "MIN(published), MAX(published) FROM articles GROUP BY outlet"
+        f"SELECT {OUTLET_SQL}, COUNT(*), COALESCE(SUM(json_extract(a.summary, '$.words')), 0), "
+        "MIN(a.published), MAX(a.published) FROM articles a GROUP BY 1"
     ):
         stats[outlet] = OutletStats(outlet, n, int(words or 0), 0, 0, 0, first, last)
     for outlet, n, anon in db.execute(
-        "SELECT a.outlet, COUNT(*), SUM(json_extract(s.attrs, '$.source_type') = ?) "
-        "FROM spans s JOIN articles a ON a.id = s.article_id WHERE s.layer = 'attribution' GROUP BY a.outlet",
+        f"SELECT {OUTLET_SQL}, COUNT(*), SUM(json_extract(s.attrs, '$.source_type') = ?) "
+        "FROM spans s JOIN articles a ON a.id = s.article_id WHERE s.layer = 'attribution' GROUP BY 1",
         (ANONYMOUS,),
     ):
         if outlet in stats:
             stats[outlet].attributions, stats[outlet].anonymous = n, int(anon or 0)
     for outlet, n in db.execute(
-        "SELECT a.outlet, COUNT(*) FROM spans s JOIN articles a ON a.id = s.article_id "
-        "WHERE s.layer = 'technique' GROUP BY a.outlet"
+        f"SELECT {OUTLET_SQL}, COUNT(*) FROM spans s JOIN articles a ON a.id = s.article_id "
+        "WHERE s.layer = 'technique' GROUP BY 1"
     ):
         if outlet in stats:
             stats[outlet].techniques = n
     for outlet, month, n in db.execute(
-        "SELECT outlet, substr(published, 1, 7) AS m, COUNT(*) FROM articles "
-        "WHERE published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' GROUP BY outlet, m"
+        f"SELECT {OUTLET_SQL}, substr(a.published, 1, 7) AS m, COUNT(*) FROM articles a "
+        "WHERE a.published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' GROUP BY 1, m"
     ):
         if outlet in stats:
             stats[outlet].months[month] = n
+    for outlet, n in db.execute(
+        f"SELECT {OUTLET_SQL}, COUNT(*) FROM articles a "
+        "WHERE a.published IS NULL OR a.published NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' GROUP BY 1"
+    ):
+        stats[outlet].undated = n
     return sorted(stats.values(), key=lambda s: (-s.articles, s.outlet is None, s.outlet or ""))
 
 
 def sourcing_by_outlet(db: sqlite3.Connection, outlet: str | None = None, top: int = 5) -> list[dict[str, Any]]:
     """Per outlet: statements, the articles they come from, share from anonymous sources, counts per source type,
     and the most quoted sources with their type and statements; outlets with most statements first."""
-    sql = """SELECT a.outlet, s.article_id, s.label, s.attrs FROM spans s JOIN articles a ON a.id = s.article_id
+    sql = f"""SELECT {OUTLET_SQL}, s.article_id, s.label, s.attrs FROM spans s JOIN articles a ON a.id = s.article_id
              WHERE s.layer = 'attribution'"""
     params: tuple = ()
     if outlet is not None:
-        sql += " AND a.outlet = ?"
-        params = (outlet,)
+        sql += f" AND {OUTLET_SQL} IS ?"
+        params = (None if outlet == UNKNOWN_OUTLET else outlet,)
+    all_articles = {
+        outlet_name(o): n for o, n in db.execute(f"SELECT {OUTLET_SQL}, COUNT(*) FROM articles a GROUP BY 1")
+    }
     statements: Counter[str] = Counter()
     articles: dict[str, set[str]] = defaultdict(set)
     types: dict[str, Counter[str]] = defaultdict(Counter)
@@ -109,7 +121,8 @@ def sourcing_by_outlet(db: sqlite3.Connection, outlet: str | None = None, top: i
                        for (key, label), c in sources[name].most_common(top)]
         result.append({
             "outlet": name,
-            "articles": len(articles[name]),
+            "articles": all_articles.get(name, 0),  # as the web's outlets page counts them
+            "articles_with_statements": len(articles[name]),
             "statements": n,
             "anonymous_share": round(types[name].get("anonymous", 0) / n, 3),
             "by_type": dict(types[name]),

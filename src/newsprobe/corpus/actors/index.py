@@ -1,0 +1,240 @@
+"""The actor index in the store: built from the entity spans of every article, rebuilt when the store or the alias
+tables change, read by the actor commands, search and the web.
+
+Tables (store migration 3): `actors` (one row an actor, details as JSON in `info`), `actor_names` (every name and
+spelling of an actor under its lookup keys: what `newsprobe search` and `newsprobe actor NAME` use), `actor_mentions`
+(per article, each entity-layer name with its actor and mentions; labels and statements join on it) and
+`actor_state` (what the index was built from, and the user's alias file, which the store remembers so that the CLI
+and the web resolve actors the same way).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from newsprobe.core.errors import NewsprobeError
+from newsprobe.corpus.actors.aliases import book, digest, match_keys
+from newsprobe.corpus.actors.names import acronym
+from newsprobe.corpus.actors.resolve import ACTOR_TYPES, Actor, NameId, NameStat, resolve
+
+_LABELS = ",".join(f"'{t}'" for t in ACTOR_TYPES)
+# Bump when the way actors are resolved changes: stores built by an older newsprobe then rebuild their index.
+INDEX_VERSION = 1
+
+
+def _digest(user_text: str) -> str:
+    return f"{INDEX_VERSION}:{digest(user_text)}"
+
+
+@dataclass
+class IndexInfo:
+    actors: int
+    rebuilt: bool
+
+
+def store_state(db: sqlite3.Connection) -> str:
+    """Changes whenever an article or a span is added, removed or replaced."""
+    arts = db.execute("SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM articles").fetchone()
+    spans = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM spans").fetchone()
+    return f"{arts[0]}:{arts[1]}:{spans[0]}"
+
+
+def _state(db: sqlite3.Connection) -> dict[str, str]:
+    return dict(db.execute("SELECT key, value FROM actor_state").fetchall())
+
+
+def user_aliases(db: sqlite3.Connection) -> str:
+    """The user alias file the store remembers ("" when none was given)."""
+    return _state(db).get("aliases", "")
+
+
+def is_fresh(db: sqlite3.Connection) -> bool:
+    state = _state(db)
+    return state.get("store") == store_state(db) and state.get("digest") == _digest(state.get("aliases", ""))
+
+
+def ensure(db: sqlite3.Connection, aliases: str | None = None, source: str = "aliases",
+           rebuild: bool = False) -> IndexInfo:
+    """The index, brought up to date. `aliases`: the text of a user alias file, which replaces the one the store
+    remembers (None keeps it). A read-only store with a stale index is a NewsprobeError saying what to run."""
+    state = _state(db)
+    text = state.get("aliases", "") if aliases is None else aliases
+    book(text, source)  # a malformed alias file fails here, before anything is written
+    if not rebuild and aliases is None and is_fresh(db):
+        return IndexInfo(db.execute("SELECT COUNT(*) FROM actors").fetchone()[0], False)
+    if not rebuild and aliases is not None and text == state.get("aliases", "") and is_fresh(db):
+        return IndexInfo(db.execute("SELECT COUNT(*) FROM actors").fetchone()[0], False)
+    try:
+        return _rebuild(db, text, source)
+    except sqlite3.OperationalError as exc:
+        if "readonly" in str(exc).lower() or "read-only" in str(exc).lower():
+            raise NewsprobeError(
+                "the actor index of this store is out of date and the store is read-only: run `newsprobe actors "
+                "--db STORE` once with write access"
+            ) from None
+        raise
+
+
+def read_names(db: sqlite3.Connection) -> tuple[list[NameStat], dict[tuple[str, str, str], int]]:
+    """Per-corpus name statistics and per-article mentions of each (label, canonical) name."""
+    stats: dict[NameId, NameStat] = {}
+    per_article: dict[tuple[str, str, str], int] = {}
+    articles: dict[NameId, set[str]] = defaultdict(set)
+    rows = db.execute(
+        "SELECT article_id, label, COALESCE(json_extract(attrs, '$.canonical'), text), text, COUNT(*) FROM spans "
+        f"WHERE layer = 'entity' AND label IN ({_LABELS}) GROUP BY article_id, label, 3, text"
+    )
+    for article_id, label, canonical, text, n in rows:
+        nid = (label, canonical)
+        s = stats.get(nid)
+        if s is None:
+            s = stats[nid] = NameStat(label, canonical)
+        s.mentions += n
+        s.surfaces[text] += n
+        articles[nid].add(article_id)
+        key = (article_id, label, canonical)
+        per_article[key] = per_article.get(key, 0) + n
+    for nid, arts in articles.items():
+        stats[nid].articles = len(arts)
+    return list(stats.values()), per_article
+
+
+def acronym_pairs(db: sqlite3.Connection) -> Counter[tuple[NameId, NameId]]:
+    """(full name, acronym) pairs written "Syrian Democratic Forces (SDF)" in some article."""
+    pairs: Counter[tuple[NameId, NameId]] = Counter()
+    rows = db.execute(
+        "SELECT a.label, json_extract(a.attrs, '$.canonical'), a.text, b.label, json_extract(b.attrs, '$.canonical'), "
+        "b.text, substr(t.text, a.\"end\" + 1, b.start - a.\"end\") FROM spans a "
+        "JOIN spans b ON b.article_id = a.article_id AND b.layer = 'entity' "
+        "AND b.start > a.\"end\" AND b.start <= a.\"end\" + 2 "
+        "JOIN articles t ON t.id = a.article_id "
+        "WHERE a.layer = 'entity' AND a.label IN ('ORG', 'NORP') AND b.label IN ('ORG', 'NORP')"
+    )
+    for la, ca, ta, lb, cb, tb, between in rows:
+        if between.strip() == "(" and tb.isupper() and 2 <= len(tb) <= 8 and _abbreviates(tb, ta):
+            pairs[((la, ca), (lb, cb))] += 1
+    return pairs
+
+
+def name_titles(db: sqlite3.Connection) -> dict[NameId, Counter[str]]:
+    """Per name, the label phrases written before or beside it (labels layer: modifiers, appositives)."""
+    out: dict[NameId, Counter[str]] = defaultdict(Counter)
+    for label, canonical, key, n in db.execute(
+        "SELECT json_extract(attrs, '$.actor_type'), json_extract(attrs, '$.actor'), json_extract(attrs, '$.key'), "
+        "COUNT(*) FROM spans WHERE layer = 'actor_label' AND label IN ('modifier', 'appositive') GROUP BY 1, 2, 3"
+    ):
+        if label and canonical and key:
+            out[(label, canonical)][key] += n
+    return out
+
+
+def _abbreviates(short: str, name: str) -> bool:
+    initials = acronym(name)
+    if initials == short.replace(".", ""):
+        return True
+    it = iter(initials)
+    return bool(initials) and short[0] == initials[0] and all(ch in it for ch in short.replace(".", ""))
+
+
+def _rebuild(db: sqlite3.Connection, user_text: str, source: str) -> IndexInfo:
+    stats, per_article = read_names(db)
+    actors, ids = resolve(stats, book(user_text, source), acronym_pairs(db), name_titles(db))
+    state = store_state(db)
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.execute("DELETE FROM actors")
+        db.execute("DELETE FROM actor_names")
+        db.execute("DELETE FROM actor_mentions")
+        db.executemany("INSERT INTO actors (id, name, label, mentions, articles, info) VALUES (?, ?, ?, ?, ?, ?)",
+                       [(a.id, a.name, a.label, a.mentions, a.articles, json.dumps(_info(a), ensure_ascii=False))
+                        for a in actors])
+        db.executemany("INSERT INTO actor_names (key, actor_id, name) VALUES (?, ?, ?)",
+                       [(key, a.id, name) for a in actors for name in _names(a) for key in match_keys(name, None)])
+        db.executemany(
+            "INSERT INTO actor_mentions (article_id, label, canonical, actor_id, mentions) VALUES (?, ?, ?, ?, ?)",
+            [(art, label, canonical, ids[(label, canonical)], n)
+             for (art, label, canonical), n in per_article.items() if (label, canonical) in ids],
+        )
+        db.executemany("INSERT OR REPLACE INTO actor_state (key, value) VALUES (?, ?)",
+                       [("store", state), ("digest", _digest(user_text)), ("aliases", user_text)])
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return IndexInfo(len(actors), True)
+
+
+def _names(a: Actor) -> list[str]:
+    return list(dict.fromkeys([a.name, *(c for _, c in a.names), *(s for s, _ in a.aliases), *a.table_names]))
+
+
+def _info(a: Actor) -> dict:
+    return {"names": [list(n) for n in a.names], "aliases": [list(x) for x in a.aliases],
+            "table_names": a.table_names, "origin": a.origin, "evidence": a.evidence, "ambiguous": a.ambiguous}
+
+
+@dataclass
+class ActorRow:
+    id: str
+    name: str
+    label: str
+    mentions: int
+    articles: int
+    info: dict
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "name": self.name, "type": self.label, "mentions": self.mentions,
+                "articles": self.articles, **self.info}
+
+
+def get_actor(db: sqlite3.Connection, actor_id: str) -> ActorRow | None:
+    row = db.execute("SELECT id, name, label, mentions, articles, info FROM actors WHERE id = ?",
+                     (actor_id,)).fetchone()
+    return None if row is None else ActorRow(*row[:5], json.loads(row[5]))
+
+
+def find(db: sqlite3.Connection, name: str) -> list[ActorRow]:
+    """Actors that go by `name` (any alias or spelling, any case), most mentioned first."""
+    keys = match_keys(name.strip(), None)
+    if not keys:
+        return []
+    marks = ",".join("?" * len(keys))
+    ids = [r[0] for r in db.execute(f"SELECT DISTINCT actor_id FROM actor_names WHERE key IN ({marks})", keys)]
+    rows = [get_actor(db, i) for i in ids]
+    return sorted((r for r in rows if r is not None), key=lambda r: -r.mentions)
+
+
+def suggest(db: sqlite3.Connection, name: str, limit: int = 5) -> list[str]:
+    """Actor names that start with, or contain, what was typed: for "no such actor" messages."""
+    like = "%" + name.strip().replace("%", "").replace("_", "")[:60] + "%"
+    rows = db.execute("SELECT DISTINCT a.name FROM actor_names n JOIN actors a ON a.id = n.actor_id "
+                      "WHERE n.name LIKE ? ORDER BY a.mentions DESC LIMIT ?", (like, limit))
+    return [r[0] for r in rows]
+
+
+def resolve_one(db: sqlite3.Connection, name: str) -> ActorRow:
+    """The actor `name` stands for (the most mentioned when several share the name), or a NewsprobeError that says
+    which names exist."""
+    found = find(db, name)
+    if found:
+        return found[0]
+    hints = suggest(db, name)
+    raise NewsprobeError(f"no actor named {name!r} in this store" + (f"; did you mean: {', '.join(hints)}?"
+                                                                       if hints else ""))
+
+
+def search_phrases(db: sqlite3.Connection, query: str) -> tuple[ActorRow, list[str]] | None:
+    """When a search query is exactly a name of an actor: that actor and every spelling it is written with, for the
+    full-text search to look for all of them ("Army of Conquest" finds "Jeish al-Fatah")."""
+    text = query.strip().strip('"').strip()
+    if not text or len(text) > 200 or any(op in f" {text} " for op in (" OR ", " AND ", " NOT ", "*")):
+        return None
+    found = find(db, text)
+    if not found:
+        return None
+    a = found[0]
+    names = [a.name, *(s for s, _ in a.info.get("aliases", [])), *a.info.get("table_names", [])]
+    return a, list(dict.fromkeys(n for n in names if n))
