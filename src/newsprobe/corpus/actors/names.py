@@ -67,7 +67,8 @@ def person_name(name: str) -> PersonName | None:
     something with no word in it."""
     words = [w for w in _WORD.findall(name.replace("[", " ").replace("]", " "))]
     words = [w.rstrip(".,").rstrip("'’") or w for w in words]
-    while len(words) > 1 and (words[0].lower().rstrip(".") in TITLES or words[0].lower() == "the"):
+    while len(words) > 1 and (words[0].lower() in TITLES or words[0].lower().rstrip(".") in TITLES
+                              or words[0].lower() == "the"):
         words = words[1:]
     suffix = ""
     while len(words) > 1 and words[-1].lower() in SUFFIXES | {s.rstrip(".") for s in SUFFIXES}:

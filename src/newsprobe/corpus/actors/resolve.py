@@ -97,7 +97,7 @@ def resolve(
         row = book.find(nid[1], nid[0])
         if row is None:
             continue
-        node = ("row", row.where)
+        node = ("row", row.origin, row.where, row.canonical)
         rows[node] = row
         if row.origin == "user":
             uf.locked.setdefault(uf.find(node), row.where)
@@ -236,13 +236,23 @@ def _people(by_id: dict[NameId, NameStat], uf: _Union, join, fixed: set[NameId],
 
 
 def _shared_titles(own: Counter[str], cands: list[int], title_of) -> tuple[int, list[str]] | None:
-    """The one candidate whose titles the name alone shares ("President Obama" and "President Barack Obama"), with
-    those titles; None when none or several do."""
+    """The candidate whose titles the name alone shares ("President Obama", "President Barack Obama"), with those
+    titles, when it holds at least `PREVALENCE` of those titles among the candidates; None otherwise."""
     if not own:
         return None
-    hits = [(k, sorted(set(own) & set(title_of(k)))) for k in cands]
-    hits = [(k, words) for k, words in hits if words]
-    return hits[0] if len(hits) == 1 else None
+    share: Counter[int] = Counter()
+    for title, n in own.items():
+        counts = {k: title_of(k)[title] for k in cands}
+        total = sum(counts.values())
+        for k, c in counts.items():
+            if c:
+                share[k] += n * c / total
+    if not share:
+        return None
+    best, score = share.most_common(1)[0]
+    if score / sum(share.values()) < PREVALENCE:
+        return None
+    return best, sorted(t for t in own if title_of(best)[t])
 
 
 def actor_id(label: str, name: str) -> str:

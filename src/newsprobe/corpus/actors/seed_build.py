@@ -17,7 +17,7 @@ import re
 import sys
 from pathlib import Path
 
-from newsprobe.corpus.actors.names import TITLES, fold, person_name, skeleton
+from newsprobe.corpus.actors.names import TITLES, person_name, skeleton
 
 OUT = Path(__file__).with_name("phoenix_aliases.tsv")
 ORG_WORDS = frozenset(
@@ -99,11 +99,17 @@ def _group_alias_ok(alias: str, name: str) -> bool:
     if not a or (len(a) == 1 and a[0] in GENERIC) or set(a) & RELATION_WORDS:
         return False
     if len(a) == 1 and alias.strip("_").isupper() and 2 <= len(a[0]) <= 7 and "-" not in a[0]:
-        return _is_acronym_of(a[0], name) or fold(a[0]) in {fold(w.split("-")[-1]) for w in n}
+        return _is_acronym_of(a[0], name) or _consonants(a[0]) in {_consonants(w.split("-")[-1]) for w in n}
     if set(a) & ORG_WORDS or any(w.split("-")[-1] in ORG_WORDS for w in a):
         return True
-    folded = {fold(w.split("-")[-1]) for w in n if w not in _SMALL}
-    return any(fold(w.split("-")[-1]) in folded for w in a if w not in _SMALL)
+    folded = {_consonants(w.split("-")[-1]) for w in n if w not in _SMALL}
+    return any(_consonants(w.split("-")[-1]) in folded for w in a if w not in _SMALL)
+
+
+def _consonants(word: str) -> str:
+    """Within one Phoenix entry, looser than the corpus test: the consonants alone ("Hizballah" = "Hezbollah")."""
+    s = skeleton(word)
+    return s[:1] + "".join(c for c in s[1:] if c not in "aiu")
 
 
 def groups(path: Path) -> list[tuple[str, str, list[str]]]:
@@ -138,7 +144,10 @@ def people(path: Path) -> list[tuple[str, str, list[str]]]:
             other = person_name(display(alias))
             if other is None or not other.full or other.last != base.last:
                 continue
-            kept.append(_strip_roles(display(alias)))
+            stripped = _strip_roles(display(alias))
+            again = person_name(stripped)
+            if again is not None and again.full and len(stripped.split()) >= 2:
+                kept.append(stripped)
         names = list(dict.fromkeys(k for k in kept if k and k != name and len(k.split()) >= 2))
         if names:
             rows.append((name, "PERSON", names))
@@ -149,7 +158,8 @@ def _strip_roles(name: str) -> str:
     """ "Israeli Prime Minister Benjamin Netanyahu" -> "Benjamin Netanyahu"."""
     words = name.split()
     while len(words) > 2 and (
-        words[0].lower().rstrip(".") in _ROLE_WORDS | TITLES or re.search(r"(?:i|ian|ese|ish)$", words[0].lower())
+        words[0].lower() in _ROLE_WORDS | TITLES or words[0].lower().rstrip(".") in _ROLE_WORDS | TITLES
+        or re.search(r"(?:i|ian|ese|ish)$", words[0].lower())
     ):
         words = words[1:]
     return " ".join(words)
@@ -169,7 +179,8 @@ def build(folder: Path) -> str:
         for n in [canonical, *names]:
             owners.setdefault(f"{label}\t{n.lower()}", set()).add(canonical)
     shared = {k for k, v in owners.items() if len(v) > 1}
-    rows = [(c, lab, [n for n in names if f"{lab}\t{n.lower()}" not in shared]) for c, lab, names in rows]
+    rows = [(c, lab, [n for n in names if f"{lab}\t{n.lower()}" not in shared]) for c, lab, names in rows
+            if f"{lab}\t{c.lower()}" not in shared]  # "George Bush": the father's row, and the son's alias
     seen: set[str] = set()
     lines = [
         "# Derived from the Phoenix/PETRARCH2 actor dictionaries (Open Event Data Alliance, MIT licence: see",

@@ -59,7 +59,7 @@ MEMBERSHIP_VERBS = frozenset("form join belong constitute comprise compose make 
 NAMING_VERBS = frozenset(
     "call label brand describe designate dub term consider regard list classify deem name view see".split()
 )
-COPULAS = frozenset("be become remain".split())
+COPULAS = frozenset("be remain".split())  # not "become": "allow Clinton to become president" calls her nothing
 # Modifiers that make a group noun name a state's side rather than the group just named ("the government forces").
 SIDE_WORDS = frozenset("government army security police military state regime pro-government official".split())
 HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. sir madam mx mx. messrs".split())
@@ -196,6 +196,7 @@ def _phrase(doc: Doc, head: Token, at: dict[int, Actor], of_phrase: bool = True)
                 if objs and objs[0].pos_ == "NOUN" and objs[0].i - head.i <= 5:
                     end = objs[0].i + 1
                 break
+    start, end = _hyphenated(doc, start, end)
     if any(i in at for i in range(start, end)) or end - start > MAX_LABEL_TOKENS:
         return None
     while start < end and doc[start].lower_ in HONORIFICS:
@@ -204,6 +205,17 @@ def _phrase(doc: Doc, head: Token, at: dict[int, Actor], of_phrase: bool = True)
         return None
     if not head.is_alpha or head.like_num or head.lemma_.lower() in _NOT_LABELS:
         return None  # "p.m.", "30th.https://...", "thousands"
+    return start, end
+
+
+def _hyphenated(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """A phrase grown over words the tokenizer split at a hyphen ("front-runner", "co-founder", "al-Qaeda-linked")."""
+    while start >= 2 and doc[start - 1].text in "-‐" and not doc[start - 1].whitespace_ \
+            and not doc[start - 2].whitespace_ and doc[start - 2].is_alpha:
+        start -= 2
+    while end + 1 < len(doc) and doc[end].text in "-‐" and not doc[end - 1].whitespace_ \
+            and not doc[end].whitespace_ and doc[end + 1].is_alpha:
+        end += 2
     return start, end
 
 
@@ -225,11 +237,16 @@ def _modifiers(doc: Doc, span: Span, head: Token, a: Actor, at: dict[int, Actor]
             break
         if tok.dep_ not in _MOD_DEPS and not (tok.dep_ == "punct" and tok.text in "-‐"):
             break
-        if not _inside(tok, span) or not (_common(tok, english) or tok.ent_type_ in ("NORP", "GPE")):
+        hyphen = tok.text in "-‐" and not tok.whitespace_
+        if not _inside(tok, span) or not (hyphen or _common(tok, english) or tok.ent_type_ in ("NORP", "GPE")):
             break
         start -= 1
     while start < span.start and (doc[start].is_punct or doc[start].lower_ in HONORIFICS):
         start += 1
+    if start < span.start:
+        grown = _hyphenated(doc, start, span.start)[0]
+        if not any(i in at for i in range(grown, start)):
+            start = grown
     if start < span.start and any(_common(t, english) for t in doc[start : span.start]):
         out.append(Found(start, span.start, "modifier", a, span.start - 1))
     # the group noun the name modifies: "Jaish al-Fatah militants", "the Jeish al-Fatah coalition"
@@ -380,7 +397,7 @@ def actors_of(entity_spans: Iterable[tuple[Span, dict]]) -> list[Actor]:
     for sp, attrs in entity_spans:
         if sp.label_ not in ACTOR_TYPES:
             continue
-        if sp.label_ == "NORP" and (sp.root.pos_ not in ("PROPN", "NOUN") or sp.root.dep_ in ("amod", "compound")):
+        if sp.label_ == "NORP" and (sp.root.pos_ not in ("PROPN", "NOUN") or sp.root.dep_ in _MOD_DEPS):
             continue  # "Syrian commanders", "the Takfiri terrorists": an adjective, not an actor
         out.append(Actor(sp.start, sp.end, sp.label_, attrs.get("canonical") or sp.text))
     return out
