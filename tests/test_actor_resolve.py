@@ -91,9 +91,9 @@ def test_user_rows_win_over_the_seed():
 
 
 def test_spellings_translations_and_transliterations_are_one_actor():
-    actors, ids = resolve(stats(("ORG", "Jaish al-Fatah", 40), ("ORG", "Jeish Al-Fatah", 9), ("ORG", "Jaysh al-Fath", 3),
-                                ("ORG", "Army of Conquest", 5), ("ORG", "Hezbollah", 6), ("ORG", "Hizbullah", 2),
-                                ("ORG", "Fatah", 4)), book())
+    actors, ids = resolve(stats(("ORG", "Jaish al-Fatah", 40), ("ORG", "Jeish Al-Fatah", 9),
+                                ("ORG", "Jaysh al-Fath", 3), ("ORG", "Army of Conquest", 5), ("ORG", "Hezbollah", 6),
+                                ("ORG", "Hizbullah", 2), ("ORG", "Fatah", 4)), book())
     fatah = actor_of(actors, "Army of Conquest")
     assert fatah.name == "Jaish al-Fatah" and len(fatah.names) == 4
     assert ids[("ORG", "Jeish Al-Fatah")] == ids[("ORG", "Jaysh al-Fath")] == fatah.id
@@ -150,8 +150,9 @@ def test_user_file_always_wins():
 
 def test_type_conflicts_and_acronyms():
     pairs = Counter({(("ORG", "National Salvation Front"), ("ORG", "NSF")): 2})
-    actors, ids = resolve(stats(("PERSON", "Twitter", 2), ("ORG", "Twitter", 12), ("ORG", "National Salvation Front", 5),
-                                ("ORG", "NSF", 7), ("ORG", "NSA", 3)), book(), pairs)
+    actors, ids = resolve(stats(("PERSON", "Twitter", 2), ("ORG", "Twitter", 12),
+                                ("ORG", "National Salvation Front", 5), ("ORG", "NSF", 7), ("ORG", "NSA", 3)),
+                          book(), pairs)
     twitter = actor_of(actors, "Twitter")
     assert twitter.label == "ORG" and ids[("PERSON", "Twitter")] == ids[("ORG", "Twitter")]
     assert ids[("ORG", "NSF")] == ids[("ORG", "National Salvation Front")] != ids[("ORG", "NSA")]

@@ -219,7 +219,12 @@ def export(
             else:
                 n = write_jsonl(articles, sys.stdout)
         else:
-            n = write_table(articles, output or sys.stdout, fmt.value, table)
+            columns = None
+            if table == "spans":
+                from newsprobe.corpus.actors import span_actor_column
+
+                columns = span_actor_column(store.connection)
+            n = write_table(articles, output or sys.stdout, fmt.value, table, columns)
     err.print(f"exported {n} {'articles' if fmt is ExportFormat.jsonl else 'rows'}", highlight=False)
 
 

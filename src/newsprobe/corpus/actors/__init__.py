@@ -45,3 +45,32 @@ def actor_for(db, name: str) -> tuple[str, str]:
     ensure(db)
     found = resolve_one(db, name)
     return found.id, found.name
+
+
+def span_actor_column(db):
+    """For table exports: a function (article, span) -> {"corpus_actor": name} naming the corpus-wide actor of an
+    entity or label span (None for other spans, or when the index cannot be brought up to date)."""
+    import sqlite3
+
+    from newsprobe.core.errors import NewsprobeError
+    from newsprobe.corpus.actors.index import ensure
+
+    try:
+        ensure(db)
+    except (NewsprobeError, sqlite3.OperationalError):
+        names: dict[tuple[str, str, str], str] = {}
+    else:
+        names = {(art, label, canonical): name for art, label, canonical, name in db.execute(
+            "SELECT m.article_id, m.label, m.canonical, a.name FROM actor_mentions m "
+            "JOIN actors a ON a.id = m.actor_id")}
+
+    def column(article, span) -> dict:
+        if span.layer == "entity":
+            key = (article.id, span.label, span.attrs.get("canonical") or span.text)
+        elif span.layer == "actor_label":
+            key = (article.id, span.attrs.get("actor_type"), span.attrs.get("actor"))
+        else:
+            return {"corpus_actor": None}
+        return {"corpus_actor": names.get(key)}
+
+    return column
