@@ -22,7 +22,7 @@ def actor_of(actors, name: str):
     return found[0]
 
 
-# -- name forms ---------------------------------------------------------------------------------------------------
+# -- name forms --------------------------------------------------------------------------------------------------
 
 
 def test_person_name_parts():
@@ -51,7 +51,7 @@ def test_transliteration_folds_vowels_not_consonants():
     assert org_keys("Jund al-Aqsa")[1] != org_keys("Jaish al-Aqsa")[1]
 
 
-# -- alias tables ---------------------------------------------------------------------------------------------------
+# -- alias tables --------------------------------------------------------------------------------------------------
 
 
 def test_user_alias_file_format_and_errors():
@@ -87,7 +87,7 @@ def test_user_rows_win_over_the_seed():
     assert b.find("JAF", "ORG").canonical == "Jaish al-Fatah"
 
 
-# -- resolution --------------------------------------------------------------------------------------------------------
+# -- resolution -------------------------------------------------------------------------------------------------------
 
 
 def test_spellings_translations_and_transliterations_are_one_actor():

@@ -77,12 +77,13 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         )""",
         "CREATE TABLE IF NOT EXISTS actor_names (key TEXT NOT NULL, actor_id TEXT NOT NULL, name TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS actor_names_key ON actor_names (key)",
+        # one row per article and name as written (entity label, canonical name, text), with its actor
         """CREATE TABLE IF NOT EXISTS actor_mentions (
-            article_id TEXT NOT NULL, label TEXT NOT NULL, canonical TEXT NOT NULL, actor_id TEXT NOT NULL,
-            mentions INTEGER NOT NULL
+            article_id TEXT NOT NULL, label TEXT NOT NULL, canonical TEXT NOT NULL, text TEXT NOT NULL,
+            actor_id TEXT NOT NULL, mentions INTEGER NOT NULL
         )""",
         "CREATE INDEX IF NOT EXISTS actor_mentions_actor ON actor_mentions (actor_id, article_id)",
-        "CREATE INDEX IF NOT EXISTS actor_mentions_article ON actor_mentions (article_id, label, canonical)",
+        "CREATE INDEX IF NOT EXISTS actor_mentions_article ON actor_mentions (article_id, label, canonical, text)",
         "CREATE TABLE IF NOT EXISTS actor_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ]),
 ]

@@ -60,15 +60,16 @@ def span_actor_column(db):
     except (NewsprobeError, sqlite3.OperationalError):
         names: dict[tuple[str, str, str], str] = {}
     else:
-        names = {(art, label, canonical): name for art, label, canonical, name in db.execute(
-            "SELECT m.article_id, m.label, m.canonical, a.name FROM actor_mentions m "
+        names = {(art, label, canonical, text): name for art, label, canonical, text, name in db.execute(
+            "SELECT m.article_id, m.label, m.canonical, m.text, a.name FROM actor_mentions m "
             "JOIN actors a ON a.id = m.actor_id")}
 
     def column(article, span) -> dict:
         if span.layer == "entity":
-            key = (article.id, span.label, span.attrs.get("canonical") or span.text)
+            key = (article.id, span.label, span.attrs.get("canonical") or span.text, span.text)
         elif span.layer == "actor_label":
-            key = (article.id, span.attrs.get("actor_type"), span.attrs.get("actor"))
+            target = span.attrs.get("target") if isinstance(span.attrs.get("target"), dict) else {}
+            key = (article.id, span.attrs.get("actor_type"), span.attrs.get("actor"), target.get("text"))
         else:
             return {"corpus_actor": None}
         return {"corpus_actor": names.get(key)}

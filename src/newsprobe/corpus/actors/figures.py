@@ -86,7 +86,8 @@ def _mentions(db: sqlite3.Connection, actor_id: str) -> dict[str, list[tuple[int
     out: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for art, start, end in db.execute(
         "SELECT s.article_id, s.start, s.\"end\" FROM actor_mentions m JOIN spans s ON s.article_id = m.article_id "
-        "AND s.layer = 'entity' AND s.label = m.label AND json_extract(s.attrs, '$.canonical') = m.canonical "
+        "AND s.layer = 'entity' AND s.label = m.label AND s.text = m.text "
+        "AND COALESCE(json_extract(s.attrs, '$.canonical'), s.text) = m.canonical "
         "WHERE m.actor_id = ?", (actor_id,)
     ):
         out[art].append((start, end))
@@ -137,6 +138,7 @@ def framing(db: sqlite3.Connection, actor: ActorRow, outlet: str | None = None, 
         "substr(a.text, max(1, s.start - 89), min(s.start, 90) + s.\"end\" - s.start + 90), max(0, s.start - 90) "
         "FROM actor_mentions m JOIN spans s ON s.article_id = m.article_id AND s.layer = 'actor_label' "
         "AND json_extract(s.attrs, '$.actor') = m.canonical AND json_extract(s.attrs, '$.actor_type') = m.label "
+        "AND json_extract(s.attrs, '$.target.text') = m.text "
         "JOIN articles a ON a.id = m.article_id WHERE m.actor_id = ?", (actor.id,)
     ).fetchall()
     counts: dict[str, Counter[str]] = defaultdict(Counter)

@@ -11,14 +11,16 @@ and the web resolve actors the same way).
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from newsprobe.core.errors import NewsprobeError
-from newsprobe.corpus.actors.aliases import book, digest, match_keys
+from newsprobe.corpus.actors.aliases import AliasBook, book, digest, match_keys
 from newsprobe.corpus.actors.names import acronym
-from newsprobe.corpus.actors.resolve import ACTOR_TYPES, Actor, NameId, NameStat, resolve
+from newsprobe.corpus.actors.resolve import ACTOR_TYPES, SPLIT, Actor, NameId, NameStat, resolve
+from newsprobe.layers.entities import name_key
 
 _LABELS = ",".join(f"'{t}'" for t in ACTOR_TYPES)
 # Bump when the way actors are resolved changes: stores built by an older newsprobe then rebuild their index.
@@ -78,28 +80,49 @@ def ensure(db: sqlite3.Connection, aliases: str | None = None, source: str = "al
         raise
 
 
-def read_names(db: sqlite3.Connection) -> tuple[list[NameStat], dict[tuple[str, str, str], int]]:
-    """Per-corpus name statistics and per-article mentions of each (label, canonical) name."""
-    stats: dict[NameId, NameStat] = {}
-    per_article: dict[tuple[str, str, str], int] = {}
-    articles: dict[NameId, set[str]] = defaultdict(set)
+def read_names(db: sqlite3.Connection, alias_book: AliasBook | None = None
+               ) -> tuple[list[NameStat], dict[tuple[str, str, str, str], int], dict[tuple[str, str, str], NameId]]:
+    """Per-corpus name statistics; per-article mentions of each name as written (article, label, canonical, text);
+    and the unit each written name belongs to. A unit is the entity layer's (label, canonical name), except where the
+    user's alias file claims some of its spellings and not others: those become units of their own (`SPLIT`), so the
+    user can part what the entity layer merged ("Army of Conquest" from "Jaish al-Fatah")."""
+    per_article: dict[tuple[str, str, str, str], int] = {}
+    totals: dict[tuple[str, str, str], int] = defaultdict(int)
     rows = db.execute(
         "SELECT article_id, label, COALESCE(json_extract(attrs, '$.canonical'), text), text, COUNT(*) FROM spans "
         f"WHERE layer = 'entity' AND label IN ({_LABELS}) GROUP BY article_id, label, 3, text"
     )
     for article_id, label, canonical, text, n in rows:
-        nid = (label, canonical)
+        per_article[(article_id, label, canonical, text)] = n
+        totals[(label, canonical, text)] += n
+    unit_of = _units(totals, alias_book)
+    stats: dict[NameId, NameStat] = {}
+    articles: dict[NameId, set[str]] = defaultdict(set)
+    for (article_id, label, canonical, text), n in per_article.items():
+        nid = unit_of[(label, canonical, text)]
         s = stats.get(nid)
         if s is None:
-            s = stats[nid] = NameStat(label, canonical)
+            s = stats[nid] = NameStat(nid[0], nid[1])
         s.mentions += n
         s.surfaces[text] += n
         articles[nid].add(article_id)
-        key = (article_id, label, canonical)
-        per_article[key] = per_article.get(key, 0) + n
     for nid, arts in articles.items():
         stats[nid].articles = len(arts)
-    return list(stats.values()), per_article
+    return list(stats.values()), per_article, unit_of
+
+
+def _units(totals: dict[tuple[str, str, str], int], alias_book: AliasBook | None) -> dict[tuple[str, str, str], NameId]:
+    claims: dict[tuple[str, str], dict[str, str | None]] = defaultdict(dict)
+    for label, canonical, text in totals:
+        row = alias_book.find(text, label) if alias_book is not None else None
+        claims[(label, canonical)][text] = row.canonical if row is not None and row.origin == "user" else None
+    out: dict[tuple[str, str, str], NameId] = {}
+    for (label, canonical), by_text in claims.items():
+        split = len(set(by_text.values())) > 1
+        for text, owner in by_text.items():
+            out[(label, canonical, text)] = (label, f"{canonical}{SPLIT}{owner}") if split and owner else (
+                label, canonical)
+    return out
 
 
 def acronym_pairs(db: sqlite3.Connection) -> Counter[tuple[NameId, NameId]]:
@@ -140,8 +163,9 @@ def _abbreviates(short: str, name: str) -> bool:
 
 
 def _rebuild(db: sqlite3.Connection, user_text: str, source: str) -> IndexInfo:
-    stats, per_article = read_names(db)
-    actors, ids = resolve(stats, book(user_text, source), acronym_pairs(db), name_titles(db))
+    alias_book = book(user_text, source)
+    stats, per_article, unit_of = read_names(db, alias_book)
+    actors, ids = resolve(stats, alias_book, acronym_pairs(db), name_titles(db))
     state = store_state(db)
     db.execute("BEGIN IMMEDIATE")
     try:
@@ -154,9 +178,10 @@ def _rebuild(db: sqlite3.Connection, user_text: str, source: str) -> IndexInfo:
         db.executemany("INSERT INTO actor_names (key, actor_id, name) VALUES (?, ?, ?)",
                        [(key, a.id, name) for a in actors for name in _names(a) for key in match_keys(name, None)])
         db.executemany(
-            "INSERT INTO actor_mentions (article_id, label, canonical, actor_id, mentions) VALUES (?, ?, ?, ?, ?)",
-            [(art, label, canonical, ids[(label, canonical)], n)
-             for (art, label, canonical), n in per_article.items() if (label, canonical) in ids],
+            "INSERT INTO actor_mentions (article_id, label, canonical, text, actor_id, mentions) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(art, label, canonical, text, ids[unit_of[(label, canonical, text)]], n)
+             for (art, label, canonical, text), n in per_article.items() if unit_of[(label, canonical, text)] in ids],
         )
         db.executemany("INSERT OR REPLACE INTO actor_state (key, value) VALUES (?, ?)",
                        [("store", state), ("digest", _digest(user_text)), ("aliases", user_text)])
@@ -168,11 +193,12 @@ def _rebuild(db: sqlite3.Connection, user_text: str, source: str) -> IndexInfo:
 
 
 def _names(a: Actor) -> list[str]:
-    return list(dict.fromkeys([a.name, *(c for _, c in a.names), *(s for s, _ in a.aliases), *a.table_names]))
+    return list(dict.fromkeys([a.name, *(c.split(SPLIT)[0] for _, c in a.names if SPLIT not in c),
+                               *(s for s, _ in a.aliases), *a.table_names]))
 
 
 def _info(a: Actor) -> dict:
-    return {"names": [list(n) for n in a.names], "aliases": [list(x) for x in a.aliases],
+    return {"names": [[label, c.split(SPLIT)[0]] for label, c in a.names], "aliases": [list(x) for x in a.aliases],
             "table_names": a.table_names, "origin": a.origin, "evidence": a.evidence, "ambiguous": a.ambiguous}
 
 
@@ -203,16 +229,27 @@ def find(db: sqlite3.Connection, name: str) -> list[ActorRow]:
         return []
     marks = ",".join("?" * len(keys))
     ids = [r[0] for r in db.execute(f"SELECT DISTINCT actor_id FROM actor_names WHERE key IN ({marks})", keys)]
-    rows = [get_actor(db, i) for i in ids]
-    return sorted((r for r in rows if r is not None), key=lambda r: -r.mentions)
+    rows = [r for r in (get_actor(db, i) for i in ids) if r is not None]
+    key = name_key(name.strip())
+
+    def written(r: ActorRow) -> bool:  # the name is one the corpus uses for it, not only an alias-table name
+        return key in {name_key(x) for x in [r.name, *(s for s, _ in r.info.get("aliases", []))]}
+
+    return sorted(rows, key=lambda r: (not written(r), -r.mentions))
 
 
 def suggest(db: sqlite3.Connection, name: str, limit: int = 5) -> list[str]:
     """Actor names that start with, or contain, what was typed: for "no such actor" messages."""
-    like = "%" + name.strip().replace("%", "").replace("_", "")[:60] + "%"
-    rows = db.execute("SELECT DISTINCT a.name FROM actor_names n JOIN actors a ON a.id = n.actor_id "
-                      "WHERE n.name LIKE ? ORDER BY a.mentions DESC LIMIT ?", (like, limit))
-    return [r[0] for r in rows]
+    clean = name.strip().replace("%", "").replace("_", "")[:60]
+    words = sorted((w for w in re.split(r"[\s-]+", clean) if len(w) >= 4), key=len, reverse=True)
+    out: list[str] = []
+    for part in [clean, *words]:
+        rows = db.execute("SELECT a.name FROM actor_names n JOIN actors a ON a.id = n.actor_id "
+                          "WHERE n.name LIKE ? GROUP BY a.id ORDER BY a.mentions DESC LIMIT ?", (f"%{part}%", limit))
+        out += [r[0] for r in rows if r[0] not in out]
+        if len(out) >= limit:
+            break
+    return out[:limit]
 
 
 def resolve_one(db: sqlite3.Connection, name: str) -> ActorRow:

@@ -25,6 +25,7 @@ from newsprobe.corpus.actors.names import PersonName, first_compatible, org_keys
 from newsprobe.layers.entities import name_key
 
 PREVALENCE = 0.9
+SPLIT = "\x1f"  # in a unit's name: "canonical<SPLIT>user actor", spellings the user's file parts from the rest
 ACTOR_TYPES = ("PERSON", "ORG", "NORP")
 
 NameId = tuple[str, str]  # (entity label, canonical name)
@@ -95,6 +96,8 @@ def resolve(
     for nid in by_id:
         uf.find(nid)
         row = book.find(nid[1], nid[0])
+        if row is None or row.origin != "user":
+            row = _user_row_of_spellings(by_id[nid], book) or row
         if row is None:
             continue
         node = ("row", row.origin, row.where, row.canonical)
@@ -117,13 +120,29 @@ def resolve(
         if long in by_id and short in by_id and short not in fixed:
             join(long, short, f"acronym in brackets after {long[1]!r}")
     ambiguous = _people(by_id, uf, join, fixed, titles or {})
-    return _actors(by_id, uf, rows, why, ambiguous)
+    claimed = {n.lower() for r in book.rows if r.origin == "user" for n in r.names}
+    return _actors(by_id, uf, rows, why, ambiguous, claimed)
+
+
+def _user_row_of_spellings(stat: NameStat, book: AliasBook) -> AliasRow | None:
+    """The user row that claims most of a name's mentions through the spellings written in the text (the user's file
+    speaks of what is written, the entity layer may have given it another canonical name already)."""
+    votes: Counter[int] = Counter()
+    rows: dict[int, AliasRow] = {}
+    for text, n in stat.surfaces.items():
+        row = book.find(text, stat.label)
+        if row is not None and row.origin == "user":
+            rows[id(row)] = row
+            votes[id(row)] += n
+    return rows[votes.most_common(1)[0][0]] if votes else None
 
 
 def _same_keys(by_id: dict[NameId, NameStat], join) -> None:
     first: dict[tuple[str, str], NameId] = {}
     for nid in sorted(by_id, key=lambda n: -by_id[n].mentions):
         label, name = nid
+        if SPLIT in name:
+            continue  # the user's file decides these
         keys = [("k", name_key(name))]
         if label in ("ORG", "NORP"):
             loose = org_keys(name)[1]
@@ -161,7 +180,7 @@ def _people(by_id: dict[NameId, NameStat], uf: _Union, join, fixed: set[NameId],
     names left ambiguous, with their candidates."""
     parsed: dict[NameId, PersonName] = {}
     for nid in by_id:
-        if nid[0] == "PERSON":
+        if nid[0] == "PERSON" and SPLIT not in nid[1]:
             p = person_name(nid[1])
             if p is not None:
                 parsed[nid] = p
@@ -260,7 +279,7 @@ def actor_id(label: str, name: str) -> str:
 
 
 def _actors(by_id, uf: _Union, rows: dict[object, AliasRow], why: dict[NameId, str],
-            ambiguous: dict[NameId, list[NameId]]) -> tuple[list[Actor], dict[NameId, str]]:
+            ambiguous: dict[NameId, list[NameId]], claimed: set[str]) -> tuple[list[Actor], dict[NameId, str]]:
     groups: dict[object, list[NameId]] = defaultdict(list)
     for nid in by_id:
         groups[uf.find(nid)].append(nid)
@@ -286,7 +305,8 @@ def _actors(by_id, uf: _Union, rows: dict[object, AliasRow], why: dict[NameId, s
         for s in stats:
             surfaces.update(s.surfaces or {s.canonical: s.mentions})
         seen = {k.lower() for k in surfaces} | {s.canonical.lower() for s in stats}
-        table_names = sorted({n for r in table for n in r.names if n.lower() not in seen})
+        table_names = sorted({n for r in table for n in r.names if n.lower() not in seen
+                              and (r.origin == "user" or n.lower() not in claimed)})  # the user's file wins
         evidence = sorted({f"{m[1]}: {why[m]}" for m in members if m in why})
         amb = [n for m in members for c in ambiguous.get(m, []) for n in [c[1]]]
         aid = actor_id(label, name)

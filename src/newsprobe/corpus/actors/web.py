@@ -141,13 +141,14 @@ def panel(article, store) -> dict[str, Any] | None:
     ).fetchall()
     if not rows:
         return None
-    names: dict[tuple[str, str], str] = {
-        (label, canonical): actor_id for label, canonical, actor_id in db.execute(
-            "SELECT label, canonical, actor_id FROM actor_mentions WHERE article_id = ?", (article.id,))
+    names: dict[tuple[str, str, str], str] = {
+        (label, canonical, text): actor_id for label, canonical, text, actor_id in db.execute(
+            "SELECT label, canonical, text, actor_id FROM actor_mentions WHERE article_id = ?", (article.id,))
     }
     labels: dict[str, list[str]] = {}
     for span in article.layer("actor_label"):
-        actor_id = names.get((span.attrs.get("actor_type"), span.attrs.get("actor")))
+        target = span.attrs.get("target") if isinstance(span.attrs.get("target"), dict) else {}
+        actor_id = names.get((span.attrs.get("actor_type"), span.attrs.get("actor"), target.get("text")))
         if actor_id and span.text not in labels.setdefault(actor_id, []):
             labels[actor_id].append(span.text)
     return {"actors": [{"id": i, "name": n, "type": t, "mentions": c, "labels": labels.get(i, [])[:6]}
