@@ -48,7 +48,7 @@ class Filters:
     anonymous: bool = False  # has an attribution span whose attrs.source_type is "anonymous"
     probe: bool = False  # True only once `ensure_index` succeeded: without that index EXISTS scans per article
     actor: str | None = None  # mentions this actor (an id of the actor index, corpus/actors)
-    also: tuple[str, ...] = ()  # phrases searched for as well as `q` (an actor's other names)
+    also: tuple[str, ...] = ()  # other names of the actor `q` names: then `q` and these are searched as phrases
 
     def sql(self) -> tuple[str, list[Any]]:
         """` AND ...` clauses over the `articles a` alias, with their parameters.
@@ -157,9 +157,12 @@ def search(db: sqlite3.Connection, filters: Filters, limit: int = 20, offset: in
 
 
 def with_phrases(query: str, phrases: tuple[str, ...]) -> str:
-    """`query` OR any of `phrases` (each quoted as one phrase)."""
-    extra = ['"' + " ".join(p.split()).replace('"', '""') + '"' for p in phrases if p.strip()]
-    return " OR ".join([f"({query})", *extra]) if extra else query
+    """With `phrases` (the names of the actor the query names): the query as one phrase, or any of them; without,
+    the query as it is."""
+    if not phrases:
+        return query
+    names = dict.fromkeys(" ".join(p.split()) for p in (query.strip().strip('"'), *phrases) if p.strip())
+    return " OR ".join('"' + p.replace('"', '""') + '"' for p in names)
 
 
 def _with_fallback(run: Callable[[str], Any], query: str, also: tuple[str, ...] = ()) -> Any:
