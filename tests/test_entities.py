@@ -219,3 +219,13 @@ def test_bracket_debris_is_not_a_name(nlp):
     assert not any(t.startswith(("Vladimir]", "Hillary]")) for t in people), people
     assert people["[Vladimir] Putin"] == people["Vladimir Putin"] == "Vladimir Putin"
     assert all("[" not in c and "]" not in c for c in people.values())
+
+
+def test_headline_capitals_make_no_names(nlp):
+    """A title-case headline glues ordinary words to names ("Double Standard Clinton And Trump Face"): the names
+    are cut out, and none of the headline's spellings becomes the article's name for a person."""
+    doc = run(nlp, "Why The Double Standard Clinton And Trump Face Matters.\n\nHillary Clinton spoke in Ohio. Donald "
+                   "Trump spoke later, and Clinton answered him.")
+    people = _persons(doc)
+    assert not any(w in t for t in people for w in ("Standard", "Face")), people
+    assert set(people.values()) == {"Hillary Clinton", "Donald Trump"}

@@ -239,6 +239,13 @@ class EntityFixer:
             for ent in doc.ents
             if ent.label_ == "PERSON" and ent.end < n and words[ent.end][:1].islower()
         }
+        self.headline = _title_tokens(words, self.stop)
+        body_names = {  # people as the running text names them, to read the headline's names by
+            tuple(words[ent.start : ent.end])
+            for ent in doc.ents
+            if ent.label_ == "PERSON" and ent.start not in self.headline
+        }
+        body_names |= {(w,) for name in list(body_names) for w in name if w[:1].isupper() and w.isalpha()}
         for ent in doc.ents:
             label = ent.label_
             if any(_ID_LIKE.match(words[i]) for i in range(ent.start, ent.end)):
@@ -248,6 +255,8 @@ class EntityFixer:
                 continue
             ts, te = _trim(words, ent.start, ent.end)
             for s, e in self._name_pieces(words, ts, te, label, surnames_seen):
+                if label == "PERSON" and s in self.headline:
+                    s, e = _headline_name(words, s, e, body_names, self.common)
                 if (
                     s >= e
                     or not any(c.isupper() or c.isdigit() for w in words[s:e] for c in w)
@@ -566,6 +575,7 @@ class EntityFixer:
             best = max(m.votes, key=m.votes.__getitem__, default="")
             if (
                 m.entry is None
+                and m.start not in self.headline  # "Standard Clinton" in a headline gives no surname
                 and m.end - m.start >= 2
                 and best == "PERSON"
                 and _name_like(words, m.start, m.end)
@@ -638,7 +648,8 @@ class EntityFixer:
         for m in ms:
             if m.entry is not None and m.entry.label == label and (m.gaz > 0 or m.entry.kind == "alias"):
                 return m.entry.canonical
-        texts = Counter(doc[m.start : m.end].text for m in ms)
+        body = [m for m in ms if m.start not in self.headline] or ms  # a headline's capitals make poor names
+        texts = Counter(doc[m.start : m.end].text for m in body)
         text = max(texts, key=lambda t: (texts[t], len(t)))
         if label == "PERSON":
             return display_person(text)
@@ -774,6 +785,43 @@ def _owners(ms: list[Mention], n: int) -> list[int]:
         for i in range(m.start, m.end):
             at[i] = k
     return at
+
+
+def _title_tokens(words: list[str], stop: frozenset[str]) -> set[int]:
+    """Tokens of the title (a first line with no full stop) and of title-case lines (three or more content words,
+    nearly all capitalised, full stop or not): headlines and captions, whose capitals say nothing about names."""
+    out: set[int] = set()
+    start, first = 0, True
+    for i in range(len(words) + 1):
+        if i < len(words) and "\n" not in words[i]:
+            continue
+        line = range(start, i)
+        content = [words[k] for k in line if words[k].isalpha() and words[k].lower() not in stop]
+        ended = any(words[k] in ".?!" for k in line[-1:])
+        if content and (
+            (first and not ended)
+            or (len(content) >= 3 and sum(w[0].isupper() for w in content) >= 0.8 * len(content))
+        ):
+            out.update(line)
+        first = first and not content
+        start = i + 1
+    return out
+
+
+def _headline_name(
+    words: list[str], s: int, e: int, body: set[tuple[str, ...]], common: frozenset[str]
+) -> tuple[int, int]:
+    """A headline's PERSON span cut to the longest run of it that the text names a person by, when what is cut is
+    ordinary English ("The Absurd Double Standard Clinton And Trump Face": "Standard Clinton" -> "Clinton", "Trump
+    Face" -> "Trump"; "Tom Nides" stays); the span as it is otherwise."""
+    if e - s < 2 or tuple(words[s:e]) in body:
+        return s, e
+    for size in range(e - s - 1, 0, -1):
+        for a in range(s, e - size + 1):
+            rest = [words[i] for i in range(s, e) if not a <= i < a + size]
+            if tuple(words[a : a + size]) in body and all(w.lower() in common for w in rest):
+                return a, a + size
+    return s, e
 
 
 def _runs_outside(s: int, e: int, inner: list[Mention]) -> list[tuple[int, int]]:

@@ -143,7 +143,7 @@ def _headline_tokens(doc: Doc) -> set[int]:
     def close() -> None:
         words = [t for t in line if t.is_alpha and not t.is_stop]
         caps = sum(t.text[:1].isupper() for t in words)
-        if len(words) >= 3 and caps >= 0.8 * len(words) and not any(t.text in ".?!" for t in line[-1:]):
+        if len(words) >= 3 and caps >= 0.8 * len(words):
             out.update(t.i for t in line)
 
     first = True
