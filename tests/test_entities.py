@@ -229,3 +229,6 @@ def test_headline_capitals_make_no_names(nlp):
     people = _persons(doc)
     assert not any(w in t for t in people for w in ("Standard", "Face")), people
     assert set(people.values()) == {"Hillary Clinton", "Donald Trump"}
+    doc = run(nlp, "Clinton Kept Past Health Issues Quiet, Doctor Says.\n\nHillary Clinton saw the doctor in 1998.")
+    people = _persons(doc)
+    assert set(people) == {"Clinton", "Hillary Clinton"} and set(people.values()) == {"Hillary Clinton"}, people

@@ -182,6 +182,15 @@ def _lemma_words(nlp: Language, parts: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w for pos in parts if pos in table for w in table[pos])
 
 
+def _irregular_forms(nlp: Language) -> frozenset[str]:
+    """Irregular inflections the lemmatizer knows ("hid", "said", "went"): English words a headline capitalises."""
+    try:
+        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_exc")
+    except (KeyError, AttributeError, ValueError):
+        return frozenset()
+    return frozenset(w for pos in ("verb", "noun", "adj") if pos in table for w in table[pos])
+
+
 @dataclass(slots=True)
 class Mention:
     start: int
@@ -211,6 +220,7 @@ class EntityFixer:
         self.adjectives = _lemma_words(nlp, ("adj",))
         self.common = self.verbs | self.adjectives | _lemma_words(nlp, ("adv",))  # "police", "nice", "split"
         self.english = self.common | _lemma_words(nlp, ("noun",))  # also "house", "state", "trump"
+        self.ordinary = self.common | _irregular_forms(nlp)  # what a headline glues to a name: "Hid", "Standard"
         self.stop = frozenset(nlp.Defaults.stop_words)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -256,7 +266,7 @@ class EntityFixer:
             ts, te = _trim(words, ent.start, ent.end)
             for s, e in self._name_pieces(words, ts, te, label, surnames_seen):
                 if label == "PERSON" and s in self.headline:
-                    s, e = _headline_name(words, s, e, body_names, self.common)
+                    s, e = _headline_name(words, s, e, body_names, self.ordinary, self.english)
                 if (
                     s >= e
                     or not any(c.isupper() or c.isdigit() for w in words[s:e] for c in w)
@@ -809,17 +819,22 @@ def _title_tokens(words: list[str], stop: frozenset[str]) -> set[int]:
 
 
 def _headline_name(
-    words: list[str], s: int, e: int, body: set[tuple[str, ...]], common: frozenset[str]
+    words: list[str], s: int, e: int, body: set[tuple[str, ...]], ordinary: frozenset[str], english: frozenset[str]
 ) -> tuple[int, int]:
     """A headline's PERSON span cut to the longest run of it that the text names a person by, when what is cut is
-    ordinary English ("The Absurd Double Standard Clinton And Trump Face": "Standard Clinton" -> "Clinton", "Trump
-    Face" -> "Trump"; "Tom Nides" stays); the span as it is otherwise."""
+    English: before the name, a word that is no noun ("Double Standard Clinton" -> "Clinton"; "Tom Nides" stays, "tom"
+    being a noun too), after it any English word ("Clinton Hid Past Health" -> "Clinton", "Trump Face" -> "Trump").
+    The span as it is otherwise."""
     if e - s < 2 or tuple(words[s:e]) in body:
         return s, e
     for size in range(e - s - 1, 0, -1):
         for a in range(s, e - size + 1):
-            rest = [words[i] for i in range(s, e) if not a <= i < a + size]
-            if tuple(words[a : a + size]) in body and all(w.lower() in common for w in rest):
+            before, after = words[s:a], words[a + size : e]
+            if (
+                tuple(words[a : a + size]) in body
+                and all(w.lower() in ordinary for w in before)
+                and all(w.lower() in english or w.lower() in ordinary for w in after)
+            ):
                 return a, a + size
     return s, e
 
