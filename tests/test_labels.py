@@ -40,6 +40,8 @@ def test_constructions(text, expected):
     "Jaish al-Fatah shelled the town. The government forces answered with air strikes.",  # the other side
     "He said he could not allow Hillary Clinton to become president.",  # a wish, not a label
     "The Jaish al-Fatah leadership met in Idlib.",  # a part of the group, not what it is
+    "Officials said Jaish al-Fatah is not a terrorist group.",  # denied, not given
+    "If Donald Trump were a woman, would you vote for her?",  # supposed, not said
 ])
 def test_no_label_where_there_is_none(text):
     assert labels(text) == []

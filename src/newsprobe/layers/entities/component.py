@@ -798,8 +798,9 @@ def _owners(ms: list[Mention], n: int) -> list[int]:
 
 
 def _title_tokens(words: list[str], stop: frozenset[str]) -> set[int]:
-    """Tokens of the title (a first line with no full stop) and of title-case lines (three or more content words,
-    nearly all capitalised, full stop or not): headlines and captions, whose capitals say nothing about names."""
+    """Tokens of the title (a first line with no full stop) and of title-case lines (three or more content words, all
+    capitalised but one at most in a longer line, full stop or not): headlines and captions, whose capitals say
+    nothing about names."""
     out: set[int] = set()
     start, first = 0, True
     for i in range(len(words) + 1):
@@ -810,7 +811,7 @@ def _title_tokens(words: list[str], stop: frozenset[str]) -> set[int]:
         ended = any(words[k] in ".?!" for k in line[-1:])
         if content and (
             (first and not ended)
-            or (len(content) >= 3 and sum(w[0].isupper() for w in content) >= 0.8 * len(content))
+            or (len(content) >= 3 and sum(w[0].isupper() for w in content) >= len(content) - (len(content) >= 6))
         ):
             out.update(line)
         first = first and not content

@@ -67,6 +67,10 @@ HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. sir madam mx mx. mess
 _LEFT_SKIP_DEPS = frozenset("det poss predet nummod quantmod case punct cc prep advmod".split())
 _MOD_DEPS = frozenset("amod compound nmod npadvmod".split())
 ACTOR_TYPES = frozenset({"PERSON", "ORG", "NORP"})
+TITLE_ABBREVIATIONS = frozenset("gen lt col maj capt sgt adm cmdr sen rep gov rev brig cpl pvt".split())
+# Words before a name that relate it to something rather than say what it is.
+RELATIONAL = frozenset("fellow other another same such own many several various certain respective both all".split())
+_NOT_ASSERTED = frozenset("if unless whether though although".split())
 _NOT_LABELS = frozenset("thousand hundred million dozen score lot number percent one time way thing".split())
 MAX_LABEL_TOKENS = 8
 REFERENCE_SENTENCES = 2  # a reference looks back this many sentences (and earlier in its own)
@@ -136,14 +140,14 @@ _KIND_ORDER = {k: i for i, k in enumerate(SCORES)}
 
 def _headline_tokens(doc: Doc) -> set[int]:
     """Tokens of the title (a first line without a full stop) and of title-case lines: three or more content words,
-    nearly all capitalised (headlines, captions)."""
+    all capitalised but one at most in a longer line (headlines, captions)."""
     out: set[int] = set()
     line: list[Token] = []
 
     def close() -> None:
         words = [t for t in line if t.is_alpha and not t.is_stop]
         caps = sum(t.text[:1].isupper() for t in words)
-        if len(words) >= 3 and caps >= 0.8 * len(words):
+        if len(words) >= 3 and caps >= len(words) - (len(words) >= 6):  # every word capitalised (one spared)
             out.update(t.i for t in line)
 
     first = True
@@ -169,10 +173,13 @@ def _np_head(span: Span) -> Token:
 
 
 def _common(tok: Token, english: frozenset[str]) -> bool:
-    """A word that can describe (not a name): lower case, or a capitalised English word ("President")."""
+    """A word that can describe (not a name): lower case, a capitalised English word ("President") or a title's
+    abbreviation ("Lt. Gen."); not one that only relates ("fellow Republicans", "other groups")."""
     if tok.ent_type_ in ("PERSON", "ORG", "GPE", "LOC", "FAC", "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT"):
         return False
-    return tok.is_lower or tok.lower_ in english
+    if tok.lower_ in RELATIONAL:
+        return False
+    return tok.is_lower or tok.lower_ in english or tok.lower_.rstrip(".") in TITLE_ABBREVIATIONS
 
 
 def _phrase(doc: Doc, head: Token, at: dict[int, Actor], of_phrase: bool = True) -> tuple[int, int] | None:
@@ -237,7 +244,8 @@ def _modifiers(doc: Doc, span: Span, head: Token, a: Actor, at: dict[int, Actor]
             break
         if tok.dep_ not in _MOD_DEPS and not (tok.dep_ == "punct" and tok.text in "-‐"):
             break
-        hyphen = tok.text in "-‐" and not tok.whitespace_
+        hyphen = (tok.text in "-‐" and not tok.whitespace_) or (tok.text == "." and tok.i > 0
+                                                                and not doc[tok.i - 1].whitespace_)  # "Lt." split
         if not _inside(tok, span) or not (hyphen or _common(tok, english) or tok.ent_type_ in ("NORP", "GPE")):
             break
         start -= 1
@@ -279,10 +287,16 @@ def _appositives(doc: Doc, span: Span, head: Token, a: Actor, at) -> list[Found]
     after = max(span.end, head.i + 1)
     comma = after < len(doc) and doc[after].text in (",", "(", "—", "–")
     for child in head.rights:  # "Jaish al-Fatah, a coalition of ...": only set off by a comma or bracket
-        if comma and child.dep_ == "appos" and child.pos_ == "NOUN" and child.i not in at and child.i > after:
+        if (comma and child.dep_ == "appos" and child.i not in at and child.i > after
+                and (child.pos_ == "NOUN" or (child.pos_ == "PROPN" and child.ent_type_ in ("", "NORP")))):
             out += _found(_phrase(doc, child, at), "appositive", a, child.i)
-    if head.dep_ == "appos" and head.head.pos_ == "NOUN" and head.head.i not in at and head.head.i < span.start:
-        out += _found(_phrase(doc, head.head, at), "appositive", a, head.head.i)
+    noun = head.head
+    if (
+        head.dep_ == "appos" and noun.pos_ == "NOUN" and noun.i not in at and noun.i < span.start
+        and span.start > 0 and doc[span.start - 1].text == ","
+        and not any(t.is_quote or t.pos_ in ("VERB", "AUX") or t.text in ".;:?!" for t in doc[noun.i + 1 : span.start])
+    ):  # "the faction's spokesman, Ahmed Karali": only a comma and the noun's own words in between
+        out += _found(_phrase(doc, noun, at), "appositive", a, noun.i)
     return out
 
 
@@ -311,6 +325,8 @@ def _predicates(doc: Doc, head: Token, a: Actor, at) -> list[Found]:
 
 def _complements(doc: Doc, verb: Token, at, a: Actor, skip: int = -1) -> list[Found]:
     out: list[Found] = []
+    if any(c.dep_ == "neg" or (c.dep_ == "mark" and c.lower_ in _NOT_ASSERTED) for c in verb.children):
+        return out  # "X is not a terrorist group", "if Trump were a woman": nothing is called anything
     for child in verb.children:
         if child.i == skip:
             continue
@@ -397,7 +413,9 @@ def actors_of(entity_spans: Iterable[tuple[Span, dict]]) -> list[Actor]:
     for sp, attrs in entity_spans:
         if sp.label_ not in ACTOR_TYPES:
             continue
-        if sp.label_ == "NORP" and (sp.root.pos_ not in ("PROPN", "NOUN") or sp.root.dep_ in _MOD_DEPS):
-            continue  # "Syrian commanders", "the Takfiri terrorists": an adjective, not an actor
+        if sp.label_ == "NORP" and (
+            sp.root.pos_ not in ("PROPN", "NOUN") or sp.root.dep_ in _MOD_DEPS or sp.root.tag_ not in ("NNS", "NNPS")
+        ):
+            continue  # "Syrian commanders", "the Takfiri terrorists", "the top Democrat": a description, no actor
         out.append(Actor(sp.start, sp.end, sp.label_, attrs.get("canonical") or sp.text))
     return out
