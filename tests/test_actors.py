@@ -305,3 +305,25 @@ def test_web_escapes_actor_names(tmp_path):
     for url in ("/actors", f"/actors/{actor_id}", f"/articles/{'9' * 16}", "/outlets?actor=" + bad):
         html = client.get(url).text
         assert "<img src=x" not in html and "<b>x</b>" not in html, url
+
+
+def test_new_articles_with_known_names_extend_the_index_without_a_rebuild(db_path, monkeypatch):
+    from newsprobe.corpus.actors import index
+
+    with Store(db_path) as store:
+        db = store.connection
+        ensure(db)
+        before = resolve_one(db, FATAH)
+        text = "Jaish al-Fatah shelled the town again. Donald Trump said nothing."
+        store.add_many([Article(id="1" * 16, text=text, outlet="late.example", published="2016-11-01", spans=[
+            _entity(text, "Jaish al-Fatah", "ORG", FATAH), _entity(text, "Donald Trump", "PERSON", "Donald Trump")])])
+        with monkeypatch.context() as m:
+            m.setattr(index, "_rebuild", lambda *a: pytest.fail("known names must not rebuild the index"))
+            assert ensure(db).rebuilt and is_fresh(db)
+        after = resolve_one(db, FATAH)
+        assert after.id == before.id and after.mentions == before.mentions + 1
+        assert actor_table(db, outlet="late.example")[1][0]["by_outlet"] == {"late.example": 1}
+        # a name never seen may change who an old name stands for: that is a rebuild
+        text = "Ivana Trump spoke. Ivanka Trump listened."
+        store.add_many([Article(id="2" * 16, text=text, spans=[_entity(text, "Ivana Trump", "PERSON", "Ivana Trump")])])
+        assert ensure(db).rebuilt and resolve_one(db, "Ivana Trump").name == "Ivana Trump"

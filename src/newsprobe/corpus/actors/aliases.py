@@ -127,4 +127,10 @@ class AliasBook:
 
 
 def book(user_text: str = "", source: str = "aliases") -> AliasBook:
+    """The alias book for a user file's text (built once per text and process: the seed alone has 1,400 rows)."""
+    return _book(user_text, source)
+
+
+@cache
+def _book(user_text: str, source: str) -> AliasBook:
     return AliasBook([*parse_aliases(user_text, source), *builtin_rows()])

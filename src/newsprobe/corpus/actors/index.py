@@ -70,6 +70,10 @@ def ensure(db: sqlite3.Connection, aliases: str | None = None, source: str = "al
     if not rebuild and aliases is not None and text == state.get("aliases", "") and is_fresh(db):
         return IndexInfo(db.execute("SELECT COUNT(*) FROM actors").fetchone()[0], False)
     try:
+        if not rebuild and text == state.get("aliases", "") and state.get("digest") == _digest(text):
+            done = _append(db, state)
+            if done is not None:
+                return done
         return _rebuild(db, text, source)
     except sqlite3.OperationalError as exc:
         if "readonly" in str(exc).lower() or "read-only" in str(exc).lower():
@@ -190,6 +194,67 @@ def _rebuild(db: sqlite3.Connection, user_text: str, source: str) -> IndexInfo:
         db.execute("ROLLBACK")
         raise
     return IndexInfo(len(actors), True)
+
+
+def _append(db: sqlite3.Connection, state: dict[str, str]) -> IndexInfo | None:
+    """Bring the index up to date with articles added since it was built, without resolving the corpus again: when
+    every name they use is already one actor's (the same label, canonical name and spelling, or failing that a
+    canonical name with one actor). None when that is not so (a name never seen, articles removed or re-analysed):
+    then the caller rebuilds, because a new name may change who an old one stands for."""
+    try:
+        old_count, old_seq, old_span = (int(x) for x in state.get("store", "").split(":"))
+    except ValueError:
+        return None
+    count, seq = db.execute("SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM articles").fetchone()
+    if count - old_count != seq - old_seq or count <= old_count:
+        return None  # rows removed or replaced, or nothing new: not an append
+    rows = db.execute(
+        "SELECT s.article_id, s.label, COALESCE(json_extract(s.attrs, '$.canonical'), s.text), s.text, COUNT(*) "
+        "FROM articles a JOIN spans s ON s.article_id = a.id "
+        f"WHERE a.seq > ? AND s.layer = 'entity' AND s.label IN ({_LABELS}) GROUP BY 1, 2, 3, 4", (old_seq,)
+    ).fetchall()
+    if db.execute("SELECT COUNT(*) FROM spans s JOIN articles a ON a.id = s.article_id WHERE a.seq <= ? "
+                  "AND s.rowid > ?", (old_seq, old_span)).fetchone()[0]:
+        return None  # an older article got new spans
+    known: dict[tuple[str, str, str], str] = {}
+    by_canonical: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for label, canonical, text, actor_id in db.execute(
+        "SELECT DISTINCT label, canonical, text, actor_id FROM actor_mentions"
+    ):
+        known[(label, canonical, text)] = actor_id
+        by_canonical[(label, canonical)].add(actor_id)
+    new_rows = []
+    for art, label, canonical, text, n in rows:
+        actor_id = known.get((label, canonical, text))
+        if actor_id is None:
+            owners = by_canonical.get((label, canonical), set())
+            if len(owners) != 1:
+                return None
+            actor_id = next(iter(owners))
+        new_rows.append((art, label, canonical, text, actor_id, n))
+    touched: dict[str, Counter[str]] = defaultdict(Counter)
+    for _art, _label, _canonical, text, actor_id, n in new_rows:
+        touched[actor_id][text] += n
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.executemany("INSERT INTO actor_mentions (article_id, label, canonical, text, actor_id, mentions) "
+                       "VALUES (?, ?, ?, ?, ?, ?)", new_rows)
+        for actor_id, texts in touched.items():
+            info = json.loads(db.execute("SELECT info FROM actors WHERE id = ?", (actor_id,)).fetchone()[0])
+            spellings = Counter(dict((s, n) for s, n in info.get("aliases", [])))
+            spellings.update(texts)
+            info["aliases"] = [list(x) for x in spellings.most_common()]
+            db.execute(
+                "UPDATE actors SET info = ?, mentions = (SELECT SUM(mentions) FROM actor_mentions WHERE actor_id = ?), "
+                "articles = (SELECT COUNT(DISTINCT article_id) FROM actor_mentions WHERE actor_id = ?) WHERE id = ?",
+                (json.dumps(info, ensure_ascii=False), actor_id, actor_id, actor_id),
+            )
+        db.execute("INSERT OR REPLACE INTO actor_state (key, value) VALUES ('store', ?)", (store_state(db),))
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return IndexInfo(db.execute("SELECT COUNT(*) FROM actors").fetchone()[0], True)
 
 
 def _names(a: Actor) -> list[str]:
