@@ -84,6 +84,7 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         )""",
         "CREATE INDEX IF NOT EXISTS actor_mentions_actor ON actor_mentions (actor_id, article_id)",
         "CREATE INDEX IF NOT EXISTS actor_mentions_article ON actor_mentions (article_id, label, canonical, text)",
+        "CREATE INDEX IF NOT EXISTS actor_mentions_name ON actor_mentions (label, canonical, text, actor_id)",
         "CREATE TABLE IF NOT EXISTS actor_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ]),
 ]

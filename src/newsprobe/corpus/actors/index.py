@@ -208,30 +208,31 @@ def _append(db: sqlite3.Connection, state: dict[str, str]) -> IndexInfo | None:
     count, seq = db.execute("SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM articles").fetchone()
     if count - old_count != seq - old_seq or count <= old_count:
         return None  # rows removed or replaced, or nothing new: not an append
-    rows = db.execute(
-        "SELECT s.article_id, s.label, COALESCE(json_extract(s.attrs, '$.canonical'), s.text), s.text, COUNT(*) "
-        "FROM articles a JOIN spans s ON s.article_id = a.id "
-        f"WHERE a.seq > ? AND s.layer = 'entity' AND s.label IN ({_LABELS}) GROUP BY 1, 2, 3, 4", (old_seq,)
-    ).fetchall()
-    if db.execute("SELECT COUNT(*) FROM spans s JOIN articles a ON a.id = s.article_id WHERE a.seq <= ? "
-                  "AND s.rowid > ?", (old_seq, old_span)).fetchone()[0]:
+    new_ids = [r[0] for r in db.execute("SELECT id FROM articles WHERE seq > ?", (old_seq,))]
+    rows = []
+    for k in range(0, len(new_ids), 500):  # by the article index of spans, a chunk of new articles at a time
+        part = new_ids[k : k + 500]
+        rows += db.execute(
+            "SELECT article_id, label, COALESCE(json_extract(attrs, '$.canonical'), text), text, COUNT(*) FROM spans "
+            f"WHERE article_id IN ({','.join('?' * len(part))}) AND layer = 'entity' AND label IN ({_LABELS}) "
+            "GROUP BY 1, 2, 3, 4", part
+        ).fetchall()
+    fresh = set(new_ids)
+    if any(r[0] not in fresh for r in db.execute("SELECT DISTINCT article_id FROM spans WHERE rowid > ?",
+                                                   (old_span,))):
         return None  # an older article got new spans
-    known: dict[tuple[str, str, str], str] = {}
-    by_canonical: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for label, canonical, text, actor_id in db.execute(
-        "SELECT DISTINCT label, canonical, text, actor_id FROM actor_mentions"
-    ):
-        known[(label, canonical, text)] = actor_id
-        by_canonical[(label, canonical)].add(actor_id)
+    owners: dict[tuple[str, str, str], set[str]] = {}
     new_rows = []
     for art, label, canonical, text, n in rows:
-        actor_id = known.get((label, canonical, text))
-        if actor_id is None:
-            owners = by_canonical.get((label, canonical), set())
-            if len(owners) != 1:
-                return None
-            actor_id = next(iter(owners))
-        new_rows.append((art, label, canonical, text, actor_id, n))
+        key = (label, canonical, text)
+        if key not in owners:  # one index probe per name: the spelling's actor, else the canonical name's
+            found = {r[0] for r in db.execute("SELECT DISTINCT actor_id FROM actor_mentions WHERE label = ? AND "
+                                               "canonical = ? AND text = ?", key)}
+            owners[key] = found or {r[0] for r in db.execute(
+                "SELECT DISTINCT actor_id FROM actor_mentions WHERE label = ? AND canonical = ?", key[:2])}
+        if len(owners[key]) != 1:
+            return None
+        new_rows.append((art, label, canonical, text, next(iter(owners[key])), n))
     touched: dict[str, Counter[str]] = defaultdict(Counter)
     for _art, _label, _canonical, text, actor_id, n in new_rows:
         touched[actor_id][text] += n
