@@ -19,8 +19,8 @@ DbOption = typer.Option("newsprobe.db", "--db", envvar="NEWSPROBE_DB", help="SQL
 MAX_BYTES = typer.Option(20_000_000, "--max-bytes", help="Skip (and report) files larger than this.")
 LayersOption = typer.Option(
     None, "--layers", envvar="NEWSPROBE_LAYERS",
-    help="Comma-separated layers to run (with what they need): sentences, entities, dates, attribution, claims, "
-         "techniques. Default: all.",
+    help="Comma-separated layers to run (with what they need): sentences, entities, labels, dates, attribution, "
+         "claims, techniques. Default: all.",
 )
 
 
