@@ -29,10 +29,10 @@ from itertools import combinations
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(REPO))  # tests/actors_texts.py, our texts
 
-from bench.report import write_section  # noqa: E402
+from report import write_section  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 NAMES = REPO / "bench" / "data" / "actor_names_gold.tsv"
@@ -119,7 +119,7 @@ def labels() -> dict:
         else:
             text = d["text"]
         doc = nlp(text)
-        found = [(sp.start_char, sp.end_char, sp.label_, a["actor"]) for sp, a in layer_items(doc, "actor_label")]
+        found = [(sp.start_char, sp.end_char, sp.label_, a["actor"]) for sp, a in layer_items(doc, "label")]
         gold = [(g["start"], g["end"], g["kind"], g["actor"]) for g in d["labels"]]
         used: set[int] = set()
         c = per_split[d["split"]]

@@ -33,7 +33,7 @@ def _entity(text: str, needle: str, label: str, canonical: str, nth: int = 0) ->
 
 def _label(text: str, needle: str, kind: str, actor: str, target: str, actor_type: str = "ORG") -> Span:
     start, at = text.index(needle), text.index(target)
-    return Span("actor_label", start, start + len(needle), kind, needle,
+    return Span("label", start, start + len(needle), kind, needle,
                 {"actor": actor, "actor_type": actor_type, "term": needle.lower(), "key": needle.lower().rstrip("s"),
                  "target": {"start": at, "end": at + len(target), "text": target}, "score": 0.9})
 
@@ -222,7 +222,7 @@ def test_export_columns(db_path, tmp_path):
     assert "attrs" not in df.columns and {"title", "outlet", "published", "attrs_json"} <= set(df.columns)
     statement = df[df.layer == "attribution"].iloc[0]
     assert (statement.source_type, statement.source, statement.title) == ("anonymous", "source", "Attack")
-    labels = df[df.layer == "actor_label"]
+    labels = df[df.layer == "label"]
     assert set(labels.actor) == {FATAH} and set(labels.corpus_actor) == {FATAH}
     entity = df[(df.layer == "entity") & (df.text == "Trump")].iloc[0]
     assert (entity.actor, entity.corpus_actor) == ("Donald Trump", "Donald Trump")

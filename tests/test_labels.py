@@ -13,7 +13,7 @@ from .actors_texts import ARTICLES
 
 def labels(text: str) -> list[tuple[str, str, str]]:
     art = newsprobe.analyze(text, layers="labels")
-    return [(s.text, s.label, s.attrs["actor"]) for s in art.layer("actor_label")]
+    return [(s.text, s.label, s.attrs["actor"]) for s in art.layer("label")]
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -54,7 +54,7 @@ def test_seed_labels(seed_path):
     assert ("non-Syrian mercenaries", "predicate") in ours  # "field commanders of Jeish al-Fatah are ..."
     assert not any(t == "Coalition" for t, _, _ in found)  # the headline
     art = newsprobe.analyze(seed_path.read_text(encoding="utf-8"), layers="labels")
-    for s in art.layer("actor_label"):
+    for s in art.layer("label"):
         assert art.text[s.start:s.end] == s.text and s.attrs["key"] == label_key(s.text)
         target = s.attrs["target"]
         assert art.text[target["start"]:target["end"]] == target["text"]

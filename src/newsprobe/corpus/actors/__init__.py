@@ -67,7 +67,7 @@ def span_actor_column(db):
     def column(article, span) -> dict:
         if span.layer == "entity":
             key = (article.id, span.label, span.attrs.get("canonical") or span.text, span.text)
-        elif span.layer == "actor_label":
+        elif span.layer == "label":
             target = span.attrs.get("target") if isinstance(span.attrs.get("target"), dict) else {}
             key = (article.id, span.attrs.get("actor_type"), span.attrs.get("actor"), target.get("text"))
         else:

@@ -42,7 +42,7 @@ def _dump(data, fmt: Format) -> None:
 
 def actors(
     db: Path = DbOption,
-    label: str | None = typer.Option(None, "--type", help="Only PERSON, ORG or NORP actors."),
+    label: str | None = typer.Option(None, "--type", help="PERSON, ORG, NORP or all (default: PERSON and ORG)."),
     outlet: str | None = typer.Option(None, help="Only mentions in this outlet."),
     top: int = typer.Option(30, min=1, help="Actors listed."),
     columns: int = typer.Option(6, min=1, help="Outlets shown as columns (the rest add up under 'other')."),
@@ -53,8 +53,8 @@ def actors(
     """The actors of a store (one per real-world person or group, its spellings merged), with mentions per outlet."""
     from newsprobe.corpus.actors.figures import actor_table
 
-    if label and label.upper() not in ("PERSON", "ORG", "NORP"):
-        raise typer.BadParameter("choose PERSON, ORG or NORP", param_hint="--type")
+    if label and label.upper() not in ("PERSON", "ORG", "NORP", "ALL"):
+        raise typer.BadParameter("choose PERSON, ORG, NORP or all", param_hint="--type")
     with open_existing(db) as store:
         _index(store, aliases, rebuild)
         outlets, rows = actor_table(store.connection, label=label, outlet=outlet, top=top)
@@ -163,7 +163,7 @@ def framing(
         _index(store, aliases, rebuild)
         found = resolve_one(store.connection, name)
         data = run(store.connection, found, outlet=outlet, kinds=kinds, top=top, evidence=max(evidence, 1))
-        has_layer = store.connection.execute("SELECT 1 FROM spans WHERE layer = 'actor_label' LIMIT 1").fetchone()
+        has_layer = store.connection.execute("SELECT 1 FROM spans WHERE layer = 'label' LIMIT 1").fetchone()
     if fmt is not Format.text:
         _dump(data, fmt)
         return

@@ -18,13 +18,23 @@ from newsprobe.layers.entities import name_key
 MONTH_SQL = "CASE WHEN a.published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' THEN substr(a.published, 1, 7) END"
 
 
+DEFAULT_TYPES = ("PERSON", "ORG")  # nationalities are mostly adjectives ("Republican nominee"): asked for by name
+
+
 def actor_table(db: sqlite3.Connection, label: str | None = None, outlet: str | None = None,
-                top: int = 30) -> tuple[list[str], list[dict[str, Any]]]:
-    """(outlets, rows): the most mentioned actors, each with its mentions per outlet (outlets by mentions)."""
+                top: int = 30, ids: list[str] | None = None) -> tuple[list[str], list[dict[str, Any]]]:
+    """(outlets, rows): the most mentioned actors of a type (None: people and organisations, "ALL": every type), or
+    those of `ids`, each with its mentions per outlet (outlets by mentions)."""
     where, params = [], []
-    if label:
-        where.append("r.label = ?")
-        params.append(label.upper())
+    if ids is not None:
+        if not ids:
+            return [], []
+        where.append(f"m.actor_id IN ({','.join('?' * len(ids))})")
+        params += ids
+    types = DEFAULT_TYPES if not label else () if label.upper() == "ALL" else (label.upper(),)
+    if types:
+        where.append(f"r.label IN ({','.join('?' * len(types))})")
+        params += types
     if outlet:
         where.append(f"{OUTLET_SQL} IS ?")
         params.append(None if outlet == outlet_name(None) else outlet)
@@ -136,7 +146,7 @@ def framing(db: sqlite3.Connection, actor: ActorRow, outlet: str | None = None, 
         f"SELECT {OUTLET_SQL}, a.id, a.title, a.published, s.start, s.\"end\", s.text, s.label, "
         "json_extract(s.attrs, '$.key'), json_extract(s.attrs, '$.term'), "
         "substr(a.text, max(1, s.start - 89), min(s.start, 90) + s.\"end\" - s.start + 90), max(0, s.start - 90) "
-        "FROM actor_mentions m JOIN spans s ON s.article_id = m.article_id AND s.layer = 'actor_label' "
+        "FROM actor_mentions m JOIN spans s ON s.article_id = m.article_id AND s.layer = 'label' "
         "AND json_extract(s.attrs, '$.actor') = m.canonical AND json_extract(s.attrs, '$.actor_type') = m.label "
         "AND json_extract(s.attrs, '$.target.text') = m.text "
         "JOIN articles a ON a.id = m.article_id WHERE m.actor_id = ?", (actor.id,)

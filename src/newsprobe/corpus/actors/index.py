@@ -151,7 +151,7 @@ def name_titles(db: sqlite3.Connection) -> dict[NameId, Counter[str]]:
     out: dict[NameId, Counter[str]] = defaultdict(Counter)
     for label, canonical, key, n in db.execute(
         "SELECT json_extract(attrs, '$.actor_type'), json_extract(attrs, '$.actor'), json_extract(attrs, '$.key'), "
-        "COUNT(*) FROM spans WHERE layer = 'actor_label' AND label IN ('modifier', 'appositive') GROUP BY 1, 2, 3"
+        "COUNT(*) FROM spans WHERE layer = 'label' AND label IN ('modifier', 'appositive') GROUP BY 1, 2, 3"
     ):
         if label and canonical and key:
             out[(label, canonical)][key] += n

@@ -9,7 +9,7 @@ from newsprobe.core.registry import Layer
 
 LAYER = Layer(
     name="labels",
-    span_layer="actor_label",
+    span_layer="label",
     component="newsprobe.layers.labels.component",
     factory="newsprobe/labels",
     requires=("entities",),

@@ -46,5 +46,5 @@ class LabelFinder:
                 "key": label_key(term),
                 "score": SCORES[f.kind],
             }))
-        write_layer(doc, "actor_label", items)
+        write_layer(doc, "label", items)
         return doc
