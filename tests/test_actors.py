@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -153,10 +152,21 @@ def test_index_follows_the_store_and_remembers_the_alias_file(db_path):
         assert resolve_one(db, "Army of Conquest").name == FATAH
 
 
-def test_read_only_store_with_a_stale_index_says_what_to_run(db_path):
-    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as ro:
+def test_a_store_opened_for_reading_gets_its_index(db_path, monkeypatch):
+    """Read commands open the store read-only; the index, derived data, is written through a connection of its own
+    when the file can be written, and a read-only file with a stale index is a one-line error."""
+    from newsprobe.corpus.actors import index
+
+    with Store(db_path, readonly=True) as store:
+        assert ensure(store.connection).rebuilt and resolve_one(store.connection, "Army of Conquest").name == FATAH
+    with Store(db_path) as store:
+        text = "Hasm al-Nour Jamaa\tORG\n"
+        store.add_many([Article(id="f" * 16, text=text, spans=[_entity(text, "Hasm al-Nour Jamaa", "ORG",
+                                                                       "Hasm al-Nour Jamaa")])])
+    monkeypatch.setattr(index, "_writer_for", lambda db: None)  # as if the file could not be written
+    with Store(db_path, readonly=True) as store:
         with pytest.raises(NewsprobeError, match="read-only: run `newsprobe actors"):
-            ensure(ro)
+            ensure(store.connection)
 
 
 def test_search_finds_an_actor_by_any_name(db):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from newsprobe.core.errors import NewsprobeError
 from newsprobe.core.model import Article, Document, IngestError
-from newsprobe.core.pipeline import analyse, load_nlp
+from newsprobe.core.pipeline import analyse, check_length, load_nlp
 from newsprobe.core.registry import parse_layers
 from newsprobe.io.prepare import prepare
 from newsprobe.io.read import iter_documents
@@ -49,6 +49,8 @@ def analyze(
     given = {"title": title, "outlet": outlet, "published": published, "url": url}
     doc = replace(doc, **{k: v for k, v in given.items() if v is not None})
     art = prepare(doc)
+    if not isinstance(art, IngestError):
+        art = check_length(art)  # over the limit: reported, not analysed
     if isinstance(art, IngestError):
         raise NewsprobeError(str(art))
     nlp = load_nlp(parse_layers(layers), technique_threshold=technique_threshold)

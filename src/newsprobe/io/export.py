@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, fields
 from pathlib import Path
@@ -95,6 +96,19 @@ def _figure(q: dict) -> str:
     return ""
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?%?")
+
+
+def defuse_formula(value):
+    """A cell a spreadsheet would run as a formula (`=HYPERLINK(...)`, `@SUM(...)`, `+cmd|...`) gets a leading
+    apostrophe, the usual way to say "this is text"; numbers such as -3.5 stay numbers. Scraped titles and texts are
+    written by strangers, and a CSV export is opened by double-clicking it."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def write_jsonl(articles: Iterable[Article], out: IO[str]) -> int:
     n = 0
     for a in articles:
@@ -112,6 +126,9 @@ def write_table(articles: Iterable[Article], path: Path | IO[str], fmt: str, tab
                 lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
             )
     if fmt == "csv":
+        for col in df.columns:
+            if not pd.api.types.is_numeric_dtype(df[col]):
+                df[col] = df[col].map(defuse_formula)
         df.to_csv(path, index=False)
     elif fmt == "parquet":
         df.to_parquet(path, index=False)

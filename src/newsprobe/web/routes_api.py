@@ -14,6 +14,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from newsprobe.core.errors import NewsprobeError
+from newsprobe.core.model import Document
 from newsprobe.core.schema import article_model
 from newsprobe.io.search import MARKS, Filters, search
 from newsprobe.web import analysis
@@ -35,6 +36,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "Token required"},
     413: {"model": ErrorOut, "description": "Request body too large"},
     422: {"model": ErrorOut, "description": "Invalid input"},
+}
+BUSY: dict[int | str, dict[str, Any]] = {
+    503: {"model": ErrorOut, "description": "Busy: every analysis worker taken and the queue full, or the analysis "
+                                           "ran past the time budget; retry after the Retry-After seconds"},
 }
 
 
@@ -88,19 +93,26 @@ class OutletOut(BaseModel):
 ArticleId = Annotated[str, Path(pattern=ID_PATTERN, description="Article id (or a unique prefix of 6+ characters).")]
 
 
-@router.post("/analyze", response_model=ArticleOut, responses=ERRORS)
+@router.post("/analyze", response_model=ArticleOut, responses={**ERRORS, **BUSY})
 def analyze(body: AnalyzeIn, request: Request) -> dict[str, Any]:
     """Analyse an article: clean text, metadata and every layer, as `newsprobe analyze` prints it."""
-    try:
-        article = analysis.analyse_text(
-            body.text, title=body.title, outlet=body.outlet, published=body.published, url=body.url
-        )
-    except NewsprobeError as exc:
-        raise HTTPException(422, f"cannot analyse this text: {exc}") from None
+    meta = {"title": body.title, "outlet": body.outlet, "published": body.published, "url": body.url}
+    article = run_analysis(request, Document(source="<text>", text=body.text), meta)
     if body.save:
-        with open_store(request) as store:
+        with open_store(request, write=True) as store:
             store.add_many([article])
     return article.to_dict()
+
+
+def run_analysis(request: Request, doc: Document, meta: dict[str, str | None]):
+    """The analysis through the app's bounded pool: 503 with Retry-After when it is full or the budget runs out,
+    422 when the text cannot be analysed."""
+    try:
+        return request.app.state.analysis.run(doc, meta)
+    except analysis.Busy as exc:
+        raise HTTPException(503, str(exc), headers={"Retry-After": str(exc.retry_after)}) from None
+    except NewsprobeError as exc:
+        raise HTTPException(422, f"cannot analyse this text: {exc}") from None
 
 
 @router.get("/articles/{article_id}", response_model=ArticleOut,

@@ -11,6 +11,7 @@ and the web resolve actors the same way).
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 from collections import Counter, defaultdict
@@ -69,19 +70,43 @@ def ensure(db: sqlite3.Connection, aliases: str | None = None, source: str = "al
         return IndexInfo(db.execute("SELECT COUNT(*) FROM actors").fetchone()[0], False)
     if not rebuild and aliases is not None and text == state.get("aliases", "") and is_fresh(db):
         return IndexInfo(db.execute("SELECT COUNT(*) FROM actors").fetchone()[0], False)
-    try:
+    def update(conn: sqlite3.Connection) -> IndexInfo:
         if not rebuild and text == state.get("aliases", "") and state.get("digest") == _digest(text):
-            done = _append(db, state)
+            done = _append(conn, state)
             if done is not None:
                 return done
-        return _rebuild(db, text, source)
+        return _rebuild(conn, text, source)
+
+    try:
+        return update(db)
     except sqlite3.OperationalError as exc:
-        if "readonly" in str(exc).lower() or "read-only" in str(exc).lower():
-            raise NewsprobeError(
-                "the actor index of this store is out of date and the store is read-only: run `newsprobe actors "
-                "--db STORE` once with write access"
-            ) from None
-        raise
+        if "readonly" not in str(exc).lower() and "read-only" not in str(exc).lower():
+            raise
+    # A store opened for reading (search, show, the web's pages): the index is derived data, so it is written through
+    # a connection of its own when the file can be written, as an older store is upgraded.
+    writer = _writer_for(db)
+    if writer is None:
+        raise NewsprobeError(
+            "the actor index of this store is out of date and the store is read-only: run `newsprobe actors "
+            "--db STORE` once with write access"
+        )
+    try:
+        return update(writer)
+    finally:
+        writer.close()
+
+
+def _writer_for(db: sqlite3.Connection) -> sqlite3.Connection | None:
+    """A writing connection to the file `db` reads, or None when the file or its folder cannot be written."""
+    path = next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "")
+    if not path or not os.access(path, os.W_OK) or not os.access(os.path.dirname(path) or ".", os.W_OK):
+        return None
+    try:
+        writer = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+        writer.execute("PRAGMA busy_timeout = 30000")
+    except sqlite3.Error:
+        return None
+    return writer
 
 
 def read_names(db: sqlite3.Connection, alias_book: AliasBook | None = None

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from newsprobe.cli.common import DbOption, Format, open_existing, out
+from newsprobe.cli.common import DbOption, Format, open_existing, out, shown
 
 
 def sources(
@@ -27,12 +27,13 @@ def sources(
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2 if fmt is Format.json else None) + "\n")
         return
     if not rows:
-        out.print("no attributed statements in this store" + (f" for outlet {outlet!r}" if outlet else ""))
+        out.print("no attributed statements in this store" + (f" for outlet {shown(repr(outlet))}" if outlet else ""))
         return
     table = Table(title="Sources per outlet", title_justify="left")
     for col in ("outlet", "articles", "statements", "anonymous", "most quoted"):
         table.add_column(col, justify="right" if col in {"articles", "statements", "anonymous"} else "left")
     for r in rows:
         quoted = "; ".join(f"{s['source']} ({s['type']}, {s['statements']})" for s in r["top_sources"])
-        table.add_row(r["outlet"], str(r["articles"]), str(r["statements"]), f"{r['anonymous_share']:.0%}", quoted)
+        table.add_row(shown(r["outlet"]), str(r["articles"]), str(r["statements"]), f"{r['anonymous_share']:.0%}",
+                      shown(quoted))  # names from scraped text: no markup, no escape sequences
     out.print(table)

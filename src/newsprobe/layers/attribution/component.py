@@ -2,8 +2,10 @@
 
 Each span's attrs: `source` and `cue` ({start, end, text} or None), `kind` (direct | indirect | mixed, from the quote
 marks), `source_type` (named_person | named_org | official | media | anonymous | unresolved), `source_resolved` (the
-earlier mention that "they", "he" or "the sources" stands for), `affiliation` ("sources close to X" -> X), `when` (a
-date next to the cue, "said Monday"), `fragments` (the content's pieces when its source and cue split it) and `score`.
+earlier mention that "they", "he" or "the sources" stands for), `affiliation` ("sources close to X" -> X), `when` (the
+date-layer span next to the cue or source, {start, end, text, value}: "said Monday" has cue "said" and when "Monday";
+a time the tagger runs into the cue is cut off it), `fragments` (the content's pieces when its source and cue split it)
+and `score`.
 
 Spans come from our ONNX tagger (`tagger.py` beside this module), batched over all windows of a batch of documents;
 the rest is rules (`sourcing.py`) over the parse and the entity and date layers, so this component runs after them.
@@ -12,13 +14,16 @@ the rest is rules (`sourcing.py`) over the parse and the entity and date layers,
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from itertools import islice
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from newsprobe.core.dates import parse_date, parse_published, time_phrases, without_preposition
 from newsprobe.core.spans import layer_items, text_of, write_layer
 from newsprobe.layers.attribution.sourcing import classify
 from newsprobe.layers.attribution.tagger import Segment, Statement
@@ -26,6 +31,10 @@ from newsprobe.layers.attribution.tagger import Segment, Statement
 OPENING_QUOTES = "\"“‘«„'"
 CLOSING_QUOTES = "\"”’»“'"
 WHEN_DISTANCE = 40  # characters between a cue (or source) and a date that says when the statement was made
+# Words left dangling at the edge of a cue once its time is cut off: "said on [Sunday]", "said early [Monday]".
+_DANGLING = re.compile(r"(?:[\s,]+(?:on|in|at|over|during|early|late|this|last|next|earlier|later))+[\s,]*$|[\s,]+$",
+                       re.I)
+_DANGLING_START = re.compile(r"^[\s,]*(?:(?:on|in|at|over|during)[\s,]+)?|^[\s,]+", re.I)
 
 
 @Language.factory("newsprobe/attribution", assigns=["doc.spans"], default_config={"batch_size": 32})
@@ -83,12 +92,13 @@ def add_attributions(doc: Doc, statements: list[Statement]) -> None:
         span = doc.char_span(st.content.start, st.content.end, alignment_mode="expand")
         if span is None or not span.text.strip():
             continue
+        st, cut = _cue_without_time(text_of(doc), st, dates)
         attrs: dict[str, Any] = {"source": _part(doc, st.source), "cue": _part(doc, st.cue),
                                  "kind": quote_kind(text_of(doc), st.content.start, st.content.end)}
         if len(st.content.fragments) > 1:
             attrs["fragments"] = [list(f) for f in st.content.fragments]
         _describe_source(doc, st, attrs, previous)
-        attrs["when"] = _when(text_of(doc), st, dates)
+        attrs["when"] = _when(text_of(doc), st, dates) or _cut_when(text_of(doc), cut, doc._.published)
         parts = [s.score for s in (st.content, st.cue, st.source) if s is not None]
         attrs["score"] = round(math.prod(parts) ** (1 / len(parts)), 4)
         items.append((Span(doc, span.start, span.end, label=attrs["source_type"]), attrs))
@@ -139,6 +149,43 @@ def _antecedent(doc: Doc, source: Segment, text: str, previous: list[dict[str, A
         elif kind == "anonymous":
             return attrs
     return None
+
+
+def _cue_without_time(text: str, st: Statement, dates: list[tuple[int, int, dict[str, Any]]]
+                      ) -> tuple[Statement, tuple[int, int] | None]:
+    """The cue is the verb (with its particles and object: "told the agency"); a time the tagger ran into it ("said
+    Monday", "confirmed on Sunday", "said yesterday") is cut off, to become the statement's `when`. Returns the
+    statement with its cue trimmed, and the time cut off (None when there was none)."""
+    cue = st.cue
+    if cue is None:
+        return st, None
+    start, end = cue.start, cue.end
+    layer = {(s, e) for s, e, _ in dates if s < end and start < e}
+    times = sorted(layer | {(start + s, start + e) for s, e in time_phrases(text[start:end])})
+    cut: tuple[int, int] | None = None
+    tail = [(s, e) for s, e in times if s > start and not text[e:end].strip(" ,")]  # "said [on] Monday"
+    if tail:
+        s, e = tail[0]  # the longest: "on Monday" rather than "Monday"
+        end = start + len(_DANGLING.sub("", text[start:s]))
+        cut = next((t for t in tail if t in layer), (without_preposition(text, s, e), e))
+    head = [(s, e) for s, e in times if e < end and not text[start:s].strip(" ,")]  # "Monday [,] said"
+    if head:
+        s, e = max(head, key=lambda t: t[1])
+        start = end - len(_DANGLING_START.sub("", text[e:end]))
+        cut = cut or next((t for t in head if t in layer), (without_preposition(text, s, e), e))
+    if cut is None or start >= end or not text[start:end].strip():
+        return st, None
+    fragments = [[max(a, start), min(b, end)] for a, b in cue.fragments if max(a, start) < min(b, end)]
+    return replace(st, cue=replace(cue, fragments=fragments)), cut
+
+
+def _cut_when(text: str, cut: tuple[int, int] | None, published: str | None) -> dict[str, Any] | None:
+    """The time cut off a cue as the statement's `when`, where the date layer had no span for it."""
+    if cut is None:
+        return None
+    start, end = cut
+    value = parse_date(text[start:end], parse_published(published))["value"]
+    return {"start": start, "end": end, "text": text[start:end], "value": value}
 
 
 def _when(text: str, st: Statement, dates: list[tuple[int, int, dict[str, Any]]]) -> dict[str, Any] | None:
