@@ -11,7 +11,8 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from newsprobe.cli.common import DbOption, Format, err, open_existing, out
+from newsprobe.cli.common import DbOption, Format, err, open_existing, out, shown
+from newsprobe.core.chars import printable
 
 AliasesOption = typer.Option(
     None, "--aliases", envvar="NEWSPROBE_ALIASES",
@@ -64,16 +65,16 @@ def actors(
     if not rows:
         out.print("no actors in this store (ingest articles with the entities layer first)")
         return
-    shown = outlets[:columns]
+    heads = outlets[:columns]
     table = Table(title="Actors", title_justify="left")
-    for col in ("actor", "type", "mentions", "articles", *shown, *(["other"] if len(outlets) > columns else [])):
-        table.add_column(col, justify="left" if col in ("actor", "type") else "right", overflow="fold")
+    for col in ("actor", "type", "mentions", "articles", *heads, *(["other"] if len(outlets) > columns else [])):
+        table.add_column(shown(col), justify="left" if col in ("actor", "type") else "right", overflow="fold")
     for r in rows:
-        other = sum(v for k, v in r["by_outlet"].items() if k not in shown)
-        name = Text(r["name"])
+        other = sum(v for k, v in r["by_outlet"].items() if k not in heads)
+        name = Text(printable(r["name"]))
         if r["ambiguous"]:
-            name.append(" (may be: " + ", ".join(r["ambiguous"][:3]) + ")", style="dim")
-        cells = [str(r["by_outlet"].get(o, 0) or "") for o in shown]
+            name.append(printable(" (may be: " + ", ".join(r["ambiguous"][:3]) + ")"), style="dim")
+        cells = [str(r["by_outlet"].get(o, 0) or "") for o in heads]
         table.add_row(name, r["type"], str(r["mentions"]), str(r["articles"]), *cells,
                       *([str(other or "")] if len(outlets) > columns else []))
     out.print(table)
@@ -101,21 +102,21 @@ def actor(
 
 
 def _print_detail(d: dict) -> None:
-    out.print(Text.assemble((d["name"], "bold"), f"  {d['type']} · {d['mentions']} mentions in {d['articles']} "
-                            f"articles · id {d['id']}"))
+    out.print(Text.assemble((printable(d["name"]), "bold"), f"  {d['type']} · {d['mentions']} mentions in "
+                            f"{d['articles']} articles · id {d['id']}"))
     spellings = ", ".join(f"{s} ({n})" for s, n in d["aliases"])
-    out.print(Text("spellings: ", style="bold") + Text(spellings or "-"))
+    out.print(Text("spellings: ", style="bold") + Text(printable(spellings or "-")))
     if d["table_names"]:
-        out.print(Text("also known as: ", style="bold") + Text(", ".join(d["table_names"][:12])))
+        out.print(Text("also known as: ", style="bold") + Text(printable(", ".join(d["table_names"][:12]))))
     if d["ambiguous"]:
-        out.print(Text("ambiguous: may be ", style="yellow") + Text(", ".join(d["ambiguous"])))
+        out.print(Text("ambiguous: may be ", style="yellow") + Text(printable(", ".join(d["ambiguous"]))))
     for line in d["evidence"][:10]:
-        out.print(Text("  merged: ", style="dim") + Text(line))
+        out.print(Text("  merged: ", style="dim") + Text(printable(line)))
     table = Table(title="Outlets", title_justify="left")
     for col in ("outlet", "mentions", "articles"):
         table.add_column(col, justify="left" if col == "outlet" else "right")
     for o in d["outlets"]:
-        table.add_row(o["outlet"], str(o["mentions"]), str(o["articles"]))
+        table.add_row(shown(o["outlet"]), str(o["mentions"]), str(o["articles"]))
     out.print(table)
     months = sorted({m for per in d["months"].values() for m in per})
     if months:
@@ -124,16 +125,17 @@ def _print_detail(d: dict) -> None:
         for m in months:
             t.add_column(m, justify="right")
         for o, per in sorted(d["months"].items()):
-            t.add_row(o, *[str(per.get(m, "")) for m in months])
+            t.add_row(shown(o), *[str(per.get(m, "")) for m in months])
         out.print(t)
     if d["undated"]:
-        out.print("undated: " + ", ".join(f"{o} {n}" for o, n in d["undated"].items()) + " mentions (not on the time "
-                  "axis)", highlight=False)
+        out.print("undated: " + shown(", ".join(f"{o} {n}" for o, n in d["undated"].items())) + " mentions (not on "
+                  "the time axis)", highlight=False)
     q = Table(title="Who is quoted about it", title_justify="left")
     for col in ("source", "type", "statements", "outlets"):
         q.add_column(col)
     for s in d["quoted"]:
-        q.add_row(s["source"], s["type"], str(s["statements"]), ", ".join(f"{o} {n}" for o, n in s["outlets"].items()))
+        q.add_row(shown(s["source"]), shown(s["type"]), str(s["statements"]),
+                  shown(", ".join(f"{o} {n}" for o, n in s["outlets"].items())))
     if d["quoted"]:
         out.print(q)
     else:
@@ -167,7 +169,8 @@ def framing(
     if fmt is not Format.text:
         _dump(data, fmt)
         return
-    out.print(Text.assemble(("Labels for ", ""), (data["actor"]["name"], "bold"), f" ({data['labels_total']})"))
+    out.print(Text.assemble(("Labels for ", ""), (printable(data["actor"]["name"]), "bold"),
+                            f" ({data['labels_total']})"))
     if not data["outlets"]:
         out.print("no label found" + ("" if has_layer else ": the store has no `labels` layer; ingest with it"))
         return
@@ -175,22 +178,22 @@ def framing(
     table = Table(title="Outlet x label (counts; share of the outlet's labels for this actor)", title_justify="left")
     table.add_column("outlet")
     for lab in m["labels"]:
-        table.add_column(lab, justify="right", overflow="fold")
+        table.add_column(shown(lab), justify="right", overflow="fold")
     table.add_column("all", justify="right")
     for row in m["rows"]:
         cells = [f"{c} ({c / row['total']:.0%})" if c else "" for c in row["counts"]]
-        table.add_row(row["outlet"], *cells, str(row["total"]))
+        table.add_row(shown(row["outlet"]), *cells, str(row["total"]))
     out.print(table)
     if evidence:
         for o in data["outlets"]:
-            out.print(Text(o["outlet"], style="bold underline"))
+            out.print(Text(printable(o["outlet"]), style="bold underline"))
             for lab in o["labels"][:top]:
-                out.print(Text(f"  {lab['label']}  {lab['count']} ({lab['share']:.0%})", style="bold"))
+                out.print(Text(printable(f"  {lab['label']}  {lab['count']} ({lab['share']:.0%})"), style="bold"))
                 for ex in lab["evidence"][:evidence]:
                     ctx, at = ex["context"], ex["at"]
                     line = Text("    … ")
-                    line.append(" ".join(ctx[:at].split()))
-                    line.append(" " + ex["text"] + " ", style="reverse")
-                    line.append(" ".join(ctx[at + len(ex["text"]):].split()) + " …")
+                    line.append(printable(" ".join(ctx[:at].split())))
+                    line.append(printable(" " + ex["text"] + " "), style="reverse")
+                    line.append(printable(" ".join(ctx[at + len(ex["text"]):].split())) + " …")
                     line.append(f"  [{ex['kind']}, {ex['article']}]", style="dim")
                     out.print(line, highlight=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from rich.table import Table
+from rich.text import Text
 
 from newsprobe.core.model import Article, Span
 
@@ -18,5 +19,5 @@ def section(article: Article, spans: list[Span]) -> Table:
         groups[(s.attrs.get("actor") or "?", s.attrs.get("key") or s.text.lower())].append(s)
     for (actor, key), members in sorted(groups.items(), key=lambda kv: (kv[0][0], -len(kv[1]), kv[0][1])):
         how = ", ".join(sorted({m.label for m in members}))
-        table.add_row(actor, members[0].attrs.get("term") or key, how, str(len(members)))
+        table.add_row(Text(actor), Text(members[0].attrs.get("term") or key), how, str(len(members)))  # no markup
     return table
