@@ -103,7 +103,8 @@ def test_ingest_search_show_export(mixed_folder, tmp_path):
     import pandas as pd
 
     df = pd.read_parquet(parquet)
-    assert {"article_id", "layer", "label", "attrs"} <= set(df.columns) and (df.layer == "entity").any()
+    assert {"article_id", "title", "layer", "label", "actor", "attrs_json"} <= set(df.columns)
+    assert (df.layer == "entity").any() and "attrs" not in df.columns
     csv = run_cli("export", "--format", "csv", "--table", "articles", "--db", str(db))
     assert csv.stdout.count("\n") >= 4 and csv.stdout.startswith("id,")
 

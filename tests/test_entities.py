@@ -170,3 +170,65 @@ def test_component_is_idempotent(nlp, seed_path):
     before = [(e.start, e.end, e.label_) for e in doc.ents]
     fixer(doc)
     assert [(e.start, e.end, e.label_) for e in doc.ents] == before  # running it again changes nothing
+
+
+def _persons(doc) -> dict[str, str]:
+    return {e.text: e._.attrs["canonical"] for e in doc.spans["entity"] if e.label_ == "PERSON"}
+
+
+def test_headline_verbs_are_not_names(nlp):
+    """Issue 13: a title-case headline made "Trump Warns Clinton" a PERSON and every "Clinton" took that name."""
+    doc = run(nlp, "Trump Warns Clinton Over Emails\n\nDonald Trump warned on Monday that Hillary Clinton would face "
+                   "more questions. Clinton said she was not worried.")
+    people = _persons(doc)
+    assert not any("Warns" in t or "Warns" in c for t, c in people.items()), people
+    assert people["Clinton"] == "Hillary Clinton" and people["Trump"] == "Donald Trump"
+    doc = run(nlp, "Tom Nides Thanked Clinton For Her Service\n\nThe former deputy secretary spoke in New York.")
+    people = _persons(doc)
+    assert "Tom Nides Thanked Clinton" not in people and "Tom Nides" in people, people
+
+
+def test_surnames_that_look_like_verbs_stay(nlp):
+    doc = run(nlp, "Ben Carson Defends Wife\n\nMichelle Fields said on Tuesday that Jared Kushner and Cheryl Mills "
+                   "had called. Fields added nothing.")
+    people = _persons(doc)
+    assert {"Ben Carson", "Michelle Fields", "Jared Kushner", "Cheryl Mills"} <= set(people), people
+    assert "Ben Carson Defends" not in people
+
+
+def test_agency_before_a_name_is_no_person(nlp):
+    doc = run(nlp, "WASHINGTON (Reuters) Clinton said on Tuesday that she would win. Photo: Reuters Clinton speaks "
+                   "to supporters.")
+    found = {(e.text, e.label_) for e in doc.spans["entity"]}
+    assert ("Reuters", "ORG") in found and ("Clinton", "PERSON") in found
+    assert not any(t == "Reuters Clinton" or (t == "Reuters" and lab == "PERSON") for t, lab in found), found
+
+
+def test_epithet_is_not_part_of_the_name(nlp):
+    doc = run(nlp, "Hillary Clinton spoke first. He added, “Crooked Hillary has once again been proven to be a "
+                   "liar.”")
+    people = _persons(doc)
+    assert "Crooked Hillary" not in people, people
+    assert people.get("Hillary") == "Hillary Clinton"
+
+
+def test_bracket_debris_is_not_a_name(nlp):
+    doc = run(nlp, "Trump praised [Vladimir] Putin on Monday. Vladimir Putin did not reply, and Secretary "
+                   "[Hillary] Clinton said nothing.")
+    people = _persons(doc)
+    assert not any(t.startswith(("Vladimir]", "Hillary]")) for t in people), people
+    assert people["[Vladimir] Putin"] == people["Vladimir Putin"] == "Vladimir Putin"
+    assert all("[" not in c and "]" not in c for c in people.values())
+
+
+def test_headline_capitals_make_no_names(nlp):
+    """A title-case headline glues ordinary words to names ("Double Standard Clinton And Trump Face"): the names
+    are cut out, and none of the headline's spellings becomes the article's name for a person."""
+    doc = run(nlp, "Why The Double Standard Clinton And Trump Face Matters.\n\nHillary Clinton spoke in Ohio. Donald "
+                   "Trump spoke later, and Clinton answered him.")
+    people = _persons(doc)
+    assert not any(w in t for t in people for w in ("Standard", "Face")), people
+    assert set(people.values()) == {"Hillary Clinton", "Donald Trump"}
+    doc = run(nlp, "Clinton Kept Past Health Issues Quiet, Doctor Says.\n\nHillary Clinton saw the doctor in 1998.")
+    people = _persons(doc)
+    assert set(people) == {"Clinton", "Hillary Clinton"} and set(people.values()) == {"Hillary Clinton"}, people

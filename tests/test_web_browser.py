@@ -175,3 +175,28 @@ def test_hostile_article_runs_nothing(site, page) -> None:
             assert page.locator("a[href^='javascript:']").count() == 0
         assert page.evaluate("typeof window.__pwned") == "undefined", path
     assert dialogs == []
+
+
+def test_actor_page_and_outlet_labels(site, page) -> None:
+    """Issue 13: find an actor by another of its names, read its chart of mentions (SVG drawn on the server, no
+    script needed) and the labels each outlet gives it; the outlets page compares them side by side."""
+    if "seed" not in site["arts"]:
+        pytest.skip(f"seed article not found at {SEED}")
+    page.goto(site["base"] + "/actors")
+    page.fill("input[name=q]", "Army of Conquest")
+    page.press("input[name=q]", "Enter")
+    page.locator("#actor-matches a", has_text="Jaish al-Fatah").first.click()
+    sync_api.expect(page.locator("h1")).to_have_text("Jaish al-Fatah")
+    chart = page.locator("figure.chart svg")
+    sync_api.expect(chart).to_be_visible()
+    box = chart.bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 80
+    assert page.locator("figure.chart polyline").count() >= 1
+    sync_api.expect(page.locator("figure.chart .chart-legend")).to_contain_text("seed.example")
+    sync_api.expect(page.locator("#framing-matrix")).to_contain_text("terrorist groups")
+    page.goto(site["base"] + "/outlets?actor=Jeish+al-Fatah")
+    sync_api.expect(page.locator("#outlet-labels")).to_contain_text("seed.example")
+    page.goto(site["base"] + "/?q=Army+of+Conquest")
+    sync_api.expect(page.locator("#result-count")).to_contain_text("Results 1–")
+    sync_api.expect(page.locator("li.hit mark").first).to_have_text(re.compile("Jeish", re.I))
+    assert page.csp_errors == []

@@ -35,6 +35,9 @@ OPERATIONS = [
     ("GET", "/api/articles/{article_id}/copies"),
     ("GET", "/api/articles/{article_id}/copies/{other_id}"),
     ("GET", "/api/families"),
+    ("GET", "/api/actors"),
+    ("GET", "/api/actors/{actor_id}"),
+    ("GET", "/api/actors/{actor_id}/framing"),
 ]
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES = int(os.environ.get("NEWSPROBE_SCHEMA_EXAMPLES", "25"))  # raise it for a deeper run

@@ -234,20 +234,35 @@ def _update_analyses(db: Path) -> None:
 
 @command
 def search(
-    query: str = typer.Argument(..., help='Full-text query (words, "phrases", OR, prefix*).'),
+    query: str = typer.Argument("", help='Full-text query (words, "phrases", OR, prefix*); an actor\'s name also '
+                                         "finds its other names."),
     db: Path = DbOption,
     limit: int = typer.Option(20, min=1, max=10_000, help="Results per page."),
     page: int = typer.Option(1, min=1, help="Page of results."),
     outlet: str | None = typer.Option(None, help="Only this outlet."),
+    actor: str | None = typer.Option(None, "--actor", help="Only articles that mention this actor (any name)."),
 ) -> None:
     """Full-text search over the store, with snippets."""
+    from newsprobe.corpus import search_also
     from newsprobe.io.search import Filters
     from newsprobe.io.search import search as run_search
 
+    if not query.strip() and not actor:
+        raise NewsprobeError("give a query, or --actor NAME, or both")
     with open_existing(db) as store:
-        total, hits = run_search(store.connection, Filters(q=query, outlet=outlet), limit, (page - 1) * limit,
-                                 budget_s=SEARCH_BUDGET_S)
-    out.print(f"{total} result(s) for {shown(repr(query))}", style="bold", highlight=False)
+        filters = Filters(q=query, outlet=outlet)
+        notes, filters.also = search_also(store.connection, query)
+        if actor:
+            from newsprobe.corpus.actors import actor_for
+
+            filters.actor, name = actor_for(store.connection, actor)
+            notes.append(f"mentioning {name}")
+        total, hits = run_search(store.connection, filters, limit, (page - 1) * limit, budget_s=SEARCH_BUDGET_S)
+    what = f" for {shown(repr(query))}" if query.strip() else ""
+    out.print(f"{total} result(s){what}" + (f" ({shown('; '.join(notes))})" if notes else ""), style="bold",
+              highlight=False)
+    if filters.also:
+        out.print("also searched: " + shown(", ".join(filters.also[:12])), style="dim", highlight=False)
     for hit in hits:
         head = " · ".join(str(x) for x in (hit.outlet, hit.published) if x)
         out.print(
@@ -312,7 +327,12 @@ def export(
                 n = write_jsonl(articles, sys.stdout)
         else:
             extra, columns = _analysis_columns(store)
-            n = write_table(articles, output or sys.stdout, fmt.value, table, extra, columns)
+            span_columns = None
+            if table == "spans":
+                from newsprobe.corpus.actors import span_actor_column
+
+                span_columns = span_actor_column(store.connection)
+            n = write_table(articles, output or sys.stdout, fmt.value, table, extra, columns, span_columns)
     err.print(f"exported {n} {'articles' if fmt is ExportFormat.jsonl else 'rows'}", highlight=False)
 
 

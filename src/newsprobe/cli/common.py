@@ -20,8 +20,8 @@ DbOption = typer.Option("newsprobe.db", "--db", envvar="NEWSPROBE_DB", help="SQL
 MAX_BYTES = typer.Option(20_000_000, "--max-bytes", min=1, help="Skip (and report) files larger than this.")
 LayersOption = typer.Option(
     None, "--layers", envvar="NEWSPROBE_LAYERS",
-    help="Comma-separated layers to run (with what they need): sentences, entities, dates, attribution, claims, "
-         "techniques; 'none' for clean text and metadata only. Default: all.",
+    help="Comma-separated layers to run (with what they need): sentences, entities, labels, dates, attribution, "
+         "claims, techniques; 'none' for clean text and metadata only. Default: all.",
 )
 MetaOption = typer.Option(
     None, "--meta", help="Metadata table (CSV, TSV or JSONL) with a file/filename/path/name column and columns such "

@@ -140,11 +140,13 @@ def parse_layers(value: str | Iterable[str] | None) -> tuple[str, ...] | None:
 class CorpusAnalysis:
     """One analysis across the articles of a store (outlet figures, copies, actors).
 
-    `commands` are (name, "module:function") pairs that become `newsprobe <name>`; `panel`/`panel_template` work as a
-    layer's do, on the article page (`panel(article, store) -> dict | None`, the template found in a `templates/`
-    folder beside the analysis's `__init__`); `router` ("module:attribute") is a FastAPI router the web app includes;
-    `update(store) -> str | None` brings the analysis up to date after an ingest (returns a line for the user);
-    `export(store) -> dict[article id, dict[column, value]]` gives the columns it adds to table exports.
+    `commands` are (name, "module:function") pairs that become `newsprobe <name>`; `router` ("module:attribute") is a
+    FastAPI router the web app includes, `nav` (title, path) links it adds to the navigation bar, and templates the
+    analysis renders live in a `templates/` folder beside its package; `panel(article, store) -> dict | None` gives
+    the context of `panel_template` on the article page; `search(db, query) -> (what, phrases) | None` names other
+    phrases the full-text search looks for too (an actor's other names); `update(store) -> str | None` brings the
+    analysis up to date after an ingest (returns a line for the user); `export(store) -> dict[article id, dict[column,
+    value]]` gives the columns it adds to table exports.
     """
 
     name: str
@@ -155,6 +157,8 @@ class CorpusAnalysis:
     update: str | None = None
     export: str | None = None
     export_columns: tuple[str, ...] = ()
+    nav: tuple[tuple[str, str], ...] = ()
+    search: str | None = None
 
     def hook(self, part: str) -> Callable[..., Any] | None:
         ref = getattr(self, part)

@@ -54,6 +54,8 @@ class Filters:
     label: str | None = None  # only together with `layer`, so the (layer, label) index serves it
     anonymous: bool = False  # has an attribution span whose attrs.source_type is "anonymous"
     probe: bool = False  # True only once `ensure_index` succeeded: without that index EXISTS scans per article
+    actor: str | None = None  # mentions this actor (an id of the actor index, corpus/actors)
+    also: tuple[str, ...] = ()  # other names of the actor `q` names: then `q` and these are searched as phrases
 
     def sql(self) -> tuple[str, list[Any]]:
         """` AND ...` clauses over the `articles a` alias, with their parameters.
@@ -91,6 +93,9 @@ class Filters:
                 "AND json_extract(attrs, '$.source_type') = ?)"
             )
             params.append(ANONYMOUS)
+        if self.actor:
+            clauses.append("a.id IN (SELECT article_id FROM actor_mentions WHERE actor_id = ?)")
+            params.append(self.actor)
         return "".join(" AND " + c for c in clauses), params
 
 
@@ -201,18 +206,27 @@ def _search(db: sqlite3.Connection, filters: Filters, limit: int = 20, offset: i
         }
         return total, [SearchHit(*meta[seq], snips.get(seq, ""), -rank) for seq, rank in page]
 
-    return _with_fallback(run, filters.q)
+    return _with_fallback(run, filters.q, filters.also)
 
 
-def _with_fallback(run: Callable[[str], Any], query: str) -> Any:
+def with_phrases(query: str, phrases: tuple[str, ...]) -> str:
+    """With `phrases` (the names of the actor the query names): the query as one phrase, or any of them; without,
+    the query as it is."""
+    if not phrases:
+        return query
+    names = dict.fromkeys(" ".join(p.split()) for p in (query.strip().strip('"'), *phrases) if p.strip())
+    return " OR ".join('"' + p.replace('"', '""') + '"' for p in names)
+
+
+def _with_fallback(run: Callable[[str], Any], query: str, also: tuple[str, ...] = ()) -> Any:
     try:
-        return run(query)
+        return run(with_phrases(query, also))
     except sqlite3.OperationalError as exc:
         if not is_query_error(exc):
             raise
     check_terms(quote_terms(query))
     try:
-        return run(quote_terms(query))
+        return run(with_phrases(quote_terms(query), also))
     except sqlite3.OperationalError as exc:
         if not is_query_error(exc):
             raise

@@ -104,6 +104,25 @@ MIGRATIONS: list[tuple[int, str, list[str | Callable[[sqlite3.Connection], None]
         ) WITHOUT ROWID""",
         "CREATE INDEX IF NOT EXISTS copy_families_family ON copy_families (family)",
     ]),
+    (5, "actors across the corpus (corpus/actors): actors, the names that find them, their mentions per article", [
+        # Written only by newsprobe.corpus.actors.index, rebuilt whenever the store or the alias tables change; a
+        # derived index, so the step is self-contained and safe to run on any store (IF NOT EXISTS throughout).
+        """CREATE TABLE IF NOT EXISTS actors (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, label TEXT NOT NULL,
+            mentions INTEGER NOT NULL, articles INTEGER NOT NULL, info TEXT NOT NULL DEFAULT '{}'
+        )""",
+        "CREATE TABLE IF NOT EXISTS actor_names (key TEXT NOT NULL, actor_id TEXT NOT NULL, name TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS actor_names_key ON actor_names (key)",
+        # one row per article and name as written (entity label, canonical name, text), with its actor
+        """CREATE TABLE IF NOT EXISTS actor_mentions (
+            article_id TEXT NOT NULL, label TEXT NOT NULL, canonical TEXT NOT NULL, text TEXT NOT NULL,
+            actor_id TEXT NOT NULL, mentions INTEGER NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS actor_mentions_actor ON actor_mentions (actor_id, article_id)",
+        "CREATE INDEX IF NOT EXISTS actor_mentions_article ON actor_mentions (article_id, label, canonical, text)",
+        "CREATE INDEX IF NOT EXISTS actor_mentions_name ON actor_mentions (label, canonical, text, actor_id)",
+        "CREATE TABLE IF NOT EXISTS actor_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ]),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 SPAN_INDEX = "spans_layer_label_article"

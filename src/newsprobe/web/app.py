@@ -115,6 +115,7 @@ def create_app(
     app.state.db_path = db_path
     app.state.max_upload_bytes = max_upload_bytes
     app.state.templates = templates(LAYERS, ANALYSES)
+    app.state.nav = [link for analysis in ANALYSES for link in analysis.nav]
     app.state.aggregates = AggregateCache()
     app.state.span_probe = probe
     app.state.analysis = AnalysisPool(workers=analysis_workers, queue=analysis_queue, budget_s=analysis_budget_s)
@@ -155,7 +156,7 @@ def open_store(request: Request, write: bool = False) -> Iterator[Store]:
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """A page from `templates/`, with the current path for the navigation."""
     template = request.app.state.templates.get_template(name)
-    html = template.render(path=request.url.path, **context)
+    html = template.render(path=request.url.path, nav=getattr(request.app.state, "nav", []), **context)
     return HTMLResponse(html, status_code=status_code)
 
 

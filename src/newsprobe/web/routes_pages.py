@@ -58,11 +58,14 @@ def corpus(
     date_to: str = "",
     span: str = "",
     anonymous: str = "",
+    actor: str = "",
     page: int = 1,
 ) -> HTMLResponse:
-    """Full-text search with filters: outlet, dates, "has a span with layer X (and label Y)", anonymous sources."""
+    """Full-text search with filters: outlet, dates, "has a span with layer X (and label Y)", anonymous sources, an
+    actor (any of its names); a query that is an actor's name also finds its other names."""
     problems: list[str] = []
-    q, outlet, span = q[:500], outlet[:300], span[:300]
+    notes: list[str] = []
+    q, outlet, span, actor = q[:500], outlet[:300], span[:300], actor[:200]
     page = min(max(page, 1), MAX_PAGE)
     layer, _, label = span.partition(":")
     filters = Filters(
@@ -78,12 +81,13 @@ def corpus(
     with open_store(request) as store:
         agg = request.app.state.aggregates.get(store)
         try:
+            _actor_filters(store, filters, actor, notes)
             total, hits = search(store.connection, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE)
         except NewsprobeError as exc:
             problems.append(str(exc))
             total, hits = 0, []
     params = {"q": q, "outlet": outlet, "date_from": date_from, "date_to": date_to, "span": span,
-              "anonymous": anonymous}
+              "anonymous": anonymous, "actor": actor}
     kept = {k: v for k, v in params.items() if v}
     pages = max(1, -(-total // PAGE_SIZE))
 
@@ -113,8 +117,22 @@ def corpus(
         first=(page - 1) * PAGE_SIZE + 1, last=min(total, page * PAGE_SIZE),
         prev_link=link(page - 1) if page > 1 else None, next_link=link(page + 1) if page < pages else None,
         page_links=[(n, link(n)) for n in window], outlets=[s.outlet for s in agg.outlets if s.outlet][:500],
-        facets=facets, has_attribution="attribution" in agg.layers, store_articles=agg.articles,
+        facets=facets, has_attribution="attribution" in agg.layers, store_articles=agg.articles, notes=notes,
+        also=filters.also,
     )
+
+
+def _actor_filters(store, filters: Filters, actor: str, notes: list[str]) -> None:
+    """The corpus analyses' additions to a search: other names of an actor the query names, and the actor filter."""
+    from newsprobe.corpus import search_also
+
+    found, filters.also = search_also(store.connection, filters.q)
+    notes += found
+    if actor.strip():
+        from newsprobe.corpus.actors import actor_for
+
+        filters.actor, name = actor_for(store.connection, actor)
+        notes.append(f"mentioning {name}")
 
 
 def article_context(article: Article, stored: bool, store=None) -> dict[str, Any]:
@@ -170,7 +188,7 @@ def corpus_panels(article: Article, store) -> list[tuple[str, dict[str, Any]]]:
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article_page(article_id: str, request: Request) -> HTMLResponse:
     """One article: text with a toggle per layer, details on click, summary, removed debris, metadata, and what the
-    corpus analyses say about it (who else published it)."""
+    corpus analyses say about it (who else published it, the actors it names)."""
     if not _ID.match(article_id):
         raise HTTPException(404, "no such article (ids are 6 to 16 hexadecimal characters)")
     article = load_article(request, article_id)
@@ -236,10 +254,15 @@ def analyze_submit(
 
 
 @router.get("/outlets", response_class=HTMLResponse)
-def outlets_page(request: Request) -> HTMLResponse:
-    """Per outlet: articles, anonymous-source share, techniques per 1,000 words, articles per month."""
+def outlets_page(request: Request, actor: str = "") -> HTMLResponse:
+    """Per outlet: articles, anonymous-source share, techniques per 1,000 words, articles per month; and, for a chosen
+    actor, the labels each outlet gives it."""
+    from newsprobe.corpus.actors.web import labels_for_outlets
+
+    actor = actor[:200]
     with open_store(request) as store:
         agg = request.app.state.aggregates.get(store)
+        labels = labels_for_outlets(store, actor)
     rows = [
         {
             "outlet": s.outlet,
@@ -257,4 +280,6 @@ def outlets_page(request: Request) -> HTMLResponse:
         for s in agg.outlets
     ]
     chart = monthly_chart({s.outlet: s.months for s in agg.outlets})
-    return render(request, "outlets.html", rows=rows, chart=chart, has_attribution="attribution" in agg.layers)
+    undated = [(s.outlet, s.undated) for s in agg.outlets if s.undated]
+    return render(request, "outlets.html", rows=rows, chart=chart, has_attribution="attribution" in agg.layers,
+                  undated=undated, actor=actor, labels=labels)

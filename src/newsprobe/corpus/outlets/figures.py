@@ -17,6 +17,9 @@ from newsprobe.layers.attribution import source_name
 
 UNKNOWN_OUTLET = "(unknown outlet)"
 ANONYMOUS = "anonymous"
+# The outlet of an article `a` as counted everywhere: an empty or blank outlet is no outlet (NULL), so that the web,
+# the CLI and the actor figures put the same articles under UNKNOWN_OUTLET.
+OUTLET_SQL = "NULLIF(TRIM(a.outlet), '')"
 
 
 def outlet_name(outlet: str | None) -> str:
@@ -41,6 +44,7 @@ class OutletStats:
     techniques_quoted: int = 0  # ... inside quotations
     words_own: int = 0  # words outside quotations (summary technique.own_voice.words)
     words_quoted: int = 0
+    undated: int = 0  # articles without a usable publication date: counted, never placed on a time axis
 
     @property
     def anonymous_share(self) -> float | None:
@@ -68,37 +72,42 @@ def outlet_stats(db: sqlite3.Connection) -> list[OutletStats]:
     GROUP BY queries, each served by an index on (outlet) or on spans (layer, label)."""
     stats: dict[str | None, OutletStats] = {}
     for outlet, n, words, first, last in db.execute(
-        "SELECT outlet, COUNT(*), COALESCE(SUM(json_extract(summary, '$.words')), 0), "
-        "MIN(published), MAX(published) FROM articles GROUP BY outlet"
+        f"SELECT {OUTLET_SQL}, COUNT(*), COALESCE(SUM(json_extract(a.summary, '$.words')), 0), "
+        "MIN(a.published), MAX(a.published) FROM articles a GROUP BY 1"
     ):
         stats[outlet] = OutletStats(outlet, n, int(words or 0), 0, 0, 0, first, last)
     for outlet, n, anon in db.execute(
-        "SELECT a.outlet, COUNT(*), SUM(json_extract(s.attrs, '$.source_type') = ?) "
-        "FROM spans s JOIN articles a ON a.id = s.article_id WHERE s.layer = 'attribution' GROUP BY a.outlet",
+        f"SELECT {OUTLET_SQL}, COUNT(*), SUM(json_extract(s.attrs, '$.source_type') = ?) "
+        "FROM spans s JOIN articles a ON a.id = s.article_id WHERE s.layer = 'attribution' GROUP BY 1",
         (ANONYMOUS,),
     ):
         if outlet in stats:
             stats[outlet].attributions, stats[outlet].anonymous = n, int(anon or 0)
     for outlet, n, quoted in db.execute(
-        "SELECT a.outlet, COUNT(*), SUM(json_extract(s.attrs, '$.voice') = 'quoted') FROM spans s "
-        "JOIN articles a ON a.id = s.article_id WHERE s.layer = 'technique' GROUP BY a.outlet"
+        f"SELECT {OUTLET_SQL}, COUNT(*), SUM(json_extract(s.attrs, '$.voice') = 'quoted') FROM spans s "
+        "JOIN articles a ON a.id = s.article_id WHERE s.layer = 'technique' GROUP BY 1"
     ):
         if outlet in stats:
             st = stats[outlet]
             st.techniques, st.techniques_quoted = n, int(quoted or 0)
             st.techniques_own = n - st.techniques_quoted
     for outlet, own, quoted in db.execute(
-        "SELECT outlet, SUM(json_extract(summary, '$.technique.own_voice.words')), "
-        "SUM(json_extract(summary, '$.technique.quoted.words')) FROM articles GROUP BY outlet"
+        f"SELECT {OUTLET_SQL}, SUM(json_extract(a.summary, '$.technique.own_voice.words')), "
+        "SUM(json_extract(a.summary, '$.technique.quoted.words')) FROM articles a GROUP BY 1"
     ):
         if outlet in stats:
             stats[outlet].words_own, stats[outlet].words_quoted = int(own or 0), int(quoted or 0)
     for outlet, month, n in db.execute(
-        "SELECT outlet, substr(published, 1, 7) AS m, COUNT(*) FROM articles "
-        "WHERE published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' GROUP BY outlet, m"
+        f"SELECT {OUTLET_SQL}, substr(a.published, 1, 7) AS m, COUNT(*) FROM articles a "
+        "WHERE a.published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' GROUP BY 1, m"
     ):
         if outlet in stats:
             stats[outlet].months[month] = n
+    for outlet, n in db.execute(
+        f"SELECT {OUTLET_SQL}, COUNT(*) FROM articles a "
+        "WHERE a.published IS NULL OR a.published NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' GROUP BY 1"
+    ):
+        stats[outlet].undated = n
     return sorted(stats.values(), key=lambda s: (-s.articles, s.outlet is None, s.outlet or ""))
 
 
@@ -111,12 +120,15 @@ def sourcing_by_outlet(db: sqlite3.Connection, outlet: str | None = None, top: i
     among equals (a share over 3 statements is no ranking)."""
     if by not in {"outlet", "article"}:
         raise ValueError(f"by must be 'outlet' or 'article', not {by!r}")
-    sql = """SELECT a.outlet, s.article_id, a.title, s.label, s.attrs FROM spans s
+    sql = f"""SELECT {OUTLET_SQL}, s.article_id, a.title, s.label, s.attrs FROM spans s
              JOIN articles a ON a.id = s.article_id WHERE s.layer = 'attribution'"""
     params: tuple = ()
     if outlet is not None:
-        sql += " AND a.outlet = ?"
-        params = (outlet,)
+        sql += f" AND {OUTLET_SQL} IS ?"
+        params = (None if outlet == UNKNOWN_OUTLET else outlet,)
+    all_articles = {
+        outlet_name(o): n for o, n in db.execute(f"SELECT {OUTLET_SQL}, COUNT(*) FROM articles a GROUP BY 1")
+    }
     statements: Counter[str] = Counter()
     articles: dict[str, set[str]] = defaultdict(set)
     types: dict[str, Counter[str]] = defaultdict(Counter)
@@ -141,7 +153,9 @@ def sourcing_by_outlet(db: sqlite3.Connection, outlet: str | None = None, top: i
         row: dict[str, Any] = {"article": key, "title": about[key]["title"]} if by == "article" else {}
         row |= {
             "outlet": about[key]["outlet"],
-            "articles": len(articles[key]),
+            # an outlet's articles as the web's outlets page counts them; an article is its one article
+            "articles": all_articles.get(key, 0) if by == "outlet" else 1,
+            "articles_with_statements": len(articles[key]),
             "statements": n,
             "anonymous": anonymous,
             "anonymous_share": round(anonymous / n, 3),
@@ -161,8 +175,9 @@ _NO_VOICES = {"own": 0, "quoted": 0, "own_per_1000_words": None, "quoted_per_100
 def _technique_voices(db: sqlite3.Connection, by: str, outlet: str | None) -> dict[str, dict[str, Any]]:
     """Technique spans in the own voice and quoted, and their rates per 1,000 own and quoted words, per outlet or
     per article."""
-    group = "a.id" if by == "article" else "a.outlet"
-    where, params = ("WHERE a.outlet = ?", (outlet,)) if outlet is not None else ("", ())
+    group = "a.id" if by == "article" else OUTLET_SQL
+    where, params = ((f"WHERE {OUTLET_SQL} IS ?", (None if outlet == UNKNOWN_OUTLET else outlet,))
+                     if outlet is not None else ("", ()))
     words = {}
     for key, own, quoted in db.execute(
         f"SELECT {group}, SUM(json_extract(a.summary, '$.technique.own_voice.words')), "
@@ -173,7 +188,7 @@ def _technique_voices(db: sqlite3.Connection, by: str, outlet: str | None) -> di
     for key, n, quoted in db.execute(
         f"SELECT {group}, COUNT(*), SUM(json_extract(s.attrs, '$.voice') = 'quoted') FROM spans s "
         f"JOIN articles a ON a.id = s.article_id WHERE s.layer = 'technique' "
-        f"{'AND a.outlet = ?' if outlet is not None else ''} GROUP BY {group}", params
+        f"{f'AND {OUTLET_SQL} IS ?' if outlet is not None else ''} GROUP BY {group}", params
     ):
         key = key if by == "article" else outlet_name(key)
         quoted = int(quoted or 0)

@@ -182,6 +182,15 @@ def _lemma_words(nlp: Language, parts: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w for pos in parts if pos in table for w in table[pos])
 
 
+def _irregular_forms(nlp: Language) -> frozenset[str]:
+    """Irregular inflections the lemmatizer knows ("hid", "said", "went"): English words a headline capitalises."""
+    try:
+        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_exc")
+    except (KeyError, AttributeError, ValueError):
+        return frozenset()
+    return frozenset(w for pos in ("verb", "noun", "adj") if pos in table for w in table[pos])
+
+
 @dataclass(slots=True)
 class Mention:
     start: int
@@ -207,8 +216,11 @@ class EntityFixer:
         self.matcher = build_matcher(nlp.vocab)
         self.heads = frozenset(_apostrophe_forms(_ORG_HEADS))
         self.of_heads, self.suffixes = frozenset(_ORG_OF_HEADS), frozenset(_ORG_SUFFIXES)
-        self.common = _lemma_words(nlp, ("verb", "adj", "adv"))  # "police", "nice", "split"
+        self.verbs = _lemma_words(nlp, ("verb",))
+        self.adjectives = _lemma_words(nlp, ("adj",))
+        self.common = self.verbs | self.adjectives | _lemma_words(nlp, ("adv",))  # "police", "nice", "split"
         self.english = self.common | _lemma_words(nlp, ("noun",))  # also "house", "state", "trump"
+        self.ordinary = self.common | _irregular_forms(nlp)  # what a headline glues to a name: "Hid", "Standard"
         self.stop = frozenset(nlp.Defaults.stop_words)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -232,6 +244,18 @@ class EntityFixer:
         mentions: list[Mention] = list(strong)
         fixed: list[Span] = []  # numeric entities pass through unchanged
         used: set[int] = set()  # place hits already decided by the NER span around them
+        surnames_seen = {  # "Michelle Fields said": words that end a person's name in running text
+            words[ent.end - 1]
+            for ent in doc.ents
+            if ent.label_ == "PERSON" and ent.end < n and words[ent.end][:1].islower()
+        }
+        self.headline = _title_tokens(words, self.stop)
+        body_names = {  # people as the running text names them, to read the headline's names by
+            tuple(words[ent.start : ent.end])
+            for ent in doc.ents
+            if ent.label_ == "PERSON" and ent.start not in self.headline
+        }
+        body_names |= {(w,) for name in list(body_names) for w in name if w[:1].isupper() and w.isalpha()}
         for ent in doc.ents:
             label = ent.label_
             if any(_ID_LIKE.match(words[i]) for i in range(ent.start, ent.end)):
@@ -239,18 +263,21 @@ class EntityFixer:
             if label in NUMERIC:
                 fixed.append(Span(doc, ent.start, ent.end, label=label))
                 continue
-            s, e = _trim(words, ent.start, ent.end)
-            if (
-                s >= e
-                or not any(c.isupper() or c.isdigit() for w in words[s:e] for c in w)
-                or all(words[i].lower() in DIRECTIONS or words[i] in DETERMINERS for i in range(s, e))
-            ):
-                continue  # "Eastern" alone, "rendition &"
-            inner = [strong[k] for k in sorted({strong_at[i] for i in range(s, e)} - {-1})]
-            if inner:
-                mentions += self._against_strong(words, s, e, label, inner)
-            else:
-                mentions += self._against_places(doc, words, s, e, label, places, place_at, used)
+            ts, te = _trim(words, ent.start, ent.end)
+            for s, e in self._name_pieces(words, ts, te, label, surnames_seen):
+                if label == "PERSON" and s in self.headline:
+                    s, e = _headline_name(words, s, e, body_names, self.ordinary, self.english)
+                if (
+                    s >= e
+                    or not any(c.isupper() or c.isdigit() for w in words[s:e] for c in w)
+                    or all(words[i].lower() in DIRECTIONS or words[i] in DETERMINERS for i in range(s, e))
+                ):
+                    continue  # "Eastern" alone, "rendition &"
+                inner = [strong[k] for k in sorted({strong_at[i] for i in range(s, e)} - {-1})]
+                if inner:
+                    mentions += self._against_strong(words, s, e, label, inner)
+                else:
+                    mentions += self._against_places(doc, words, s, e, label, places, place_at, used)
         for k, p in enumerate(places):
             if k not in used:
                 p.own = "unlabelled"
@@ -258,10 +285,12 @@ class EntityFixer:
                 mentions.append(p)
         mentions = [m for m in mentions if m.own != "absorbed"]
         self._adjectives(doc, mentions)
+        self._epithets(words, mentions)
         surnames = self._surnames(words, mentions)
         groups = self._vote(doc, words, mentions)
         self._short_forms(groups)
         self._surname_canonicals(groups, surnames)
+        self._first_name_canonicals(groups)
         mentions = [m for ms in groups.values() for m in ms]
         mentions += self._propagate(doc, words, groups, mentions, fixed, surnames)
         self._write(doc, mentions, fixed)
@@ -357,6 +386,13 @@ class EntityFixer:
             return [_ner_mention(s, e, label)]
         if len(inner) == 1 and inner[0].start == s + 1 and inner[0].end == e and words[s] in DETERMINERS:
             inner[0].start = s
+            return []
+        if label == "PERSON":  # "Reuters Clinton" (a caption): the agency is the alias, the rest is still a person
+            return [
+                _ner_mention(a, b, label)
+                for a, b in _runs_outside(s, e, inner)
+                if words[a][:1].isupper() and _name_like(words, a, b)
+            ]
         return []
 
     def _against_places(
@@ -415,6 +451,71 @@ class EntityFixer:
             return freed
         used.update(inside)  # "the Operation Room for Conquest of Aleppo" stays one ORG
         return [_ner_mention(s, e, label)]
+
+    def _name_pieces(
+        self, words: list[str], s: int, e: int, label: str, surnames_seen: set[str]
+    ) -> list[tuple[int, int]]:
+        """The names inside one NER span. Headlines capitalise every word, so NER reads "Trump Warns Clinton" or
+        "Tom Nides Thanked Clinton" as one PERSON: a person's name is cut at a capitalised inflected verb
+        ("Warns", "Thanked") inside it, or at its end when the headline goes on ("Ben Carson Defends Wife"), unless
+        the word ends a name in running text elsewhere ("Michelle Fields said"). A leading -ed adjective ("Crooked
+        Hillary") is an epithet, not part of the name. An editor's bracket ("[Vladimir] Putin") is taken whole."""
+        if s >= e or label != "PERSON":
+            return [(s, e)]
+        n = len(words)
+        opened = sum(words[i] == "[" for i in range(s, e))
+        closed = sum(words[i] == "]" for i in range(s, e))
+        if closed > opened and s > 0 and words[s - 1] == "[":
+            s -= 1
+        elif opened > closed and e < n and words[e] == "]":
+            e += 1
+        elif opened != closed:  # a bracket we cannot balance: keep the side with the name's last word
+            cut = max(i for i in range(s, e) if words[i] in "[]")
+            s = cut + 1
+        if e - s >= 2 and self._participle(words[s]):
+            s += 1
+        goes_on = e < n and words[e][:1].isupper() and words[e].isalpha()
+        pieces, start = [], s
+        for i in range(s + 1, e):
+            if (i < e - 1 or goes_on) and words[i] not in surnames_seen and self._inflected_verb(words[i]):
+                pieces.append((start, i))
+                start = i + 1
+        pieces.append((start, e))
+        return [(a, b) for a, b in pieces if b > a]
+
+    def _inflected_verb(self, word: str) -> bool:
+        """ "Warns", "Thanked", "Slams": a capitalised English verb with an -s or -ed ending."""
+        if not word[:1].isupper() or not word.isalpha() or len(word) < 4:
+            return False
+        lower = word.lower()
+        if lower.endswith("ed") or (lower.endswith("s") and not lower.endswith("ss")):
+            return any(b in self.verbs for b in _verb_bases(lower)) and lower not in self.stop
+        return False
+
+    def _participle(self, word: str) -> bool:
+        """ "Crooked": an English adjective in -ed. Only -ed adjectives: names such as "Jared" or "Manning" look like
+        verb forms but are no adjectives, while "Frank" or "Rusty" are adjectives but no participles."""
+        lower = word.lower()
+        return word[:1].isupper() and len(lower) >= 5 and lower.endswith("ed") and lower in self.adjectives
+
+    def _epithets(self, words: list[str], mentions: list[Mention]) -> None:
+        """ "Crooked Hillary" where "Hillary Clinton" is named too: the first word is an epithet (the labels layer
+        reads it as a modifier), the person is "Hillary"."""
+        firsts = {
+            words[m.start]
+            for m in mentions
+            if m.end - m.start >= 2 and m.votes.get("PERSON", 0) > 0 and words[m.start].istitle()
+        }
+        for m in mentions:
+            if (
+                m.end - m.start == 2
+                and m.own == "ner"
+                and m.votes.get("PERSON", 0) > 0
+                and words[m.start + 1] in firsts
+                and words[m.start] not in firsts
+                and words[m.start].lower() in self.english
+            ):
+                m.start += 1
 
     def _trust(self, words: list[str], m: Mention) -> str:
         """strong: country, state, city of 100k+ (alternate name: 250k+); common: also an English word;
@@ -484,6 +585,7 @@ class EntityFixer:
             best = max(m.votes, key=m.votes.__getitem__, default="")
             if (
                 m.entry is None
+                and m.start not in self.headline  # "Standard Clinton" in a headline gives no surname
                 and m.end - m.start >= 2
                 and best == "PERSON"
                 and _name_like(words, m.start, m.end)
@@ -556,7 +658,8 @@ class EntityFixer:
         for m in ms:
             if m.entry is not None and m.entry.label == label and (m.gaz > 0 or m.entry.kind == "alias"):
                 return m.entry.canonical
-        texts = Counter(doc[m.start : m.end].text for m in ms)
+        body = [m for m in ms if m.start not in self.headline] or ms  # a headline's capitals make poor names
+        texts = Counter(doc[m.start : m.end].text for m in body)
         text = max(texts, key=lambda t: (texts[t], len(t)))
         if label == "PERSON":
             return display_person(text)
@@ -591,6 +694,21 @@ class EntityFixer:
             if m.label == "PERSON" and m.end - m.start == 1 and full is not None and full.label == "PERSON":
                 for x in ms:
                     x.canonical = full.canonical
+
+    @staticmethod
+    def _first_name_canonicals(groups: dict[str, list[Mention]]) -> None:
+        """ "Hillary" alone, where the article names one "Hillary Clinton", is canonically her."""
+        full: dict[str, set[str]] = defaultdict(set)
+        for ms in groups.values():
+            parts = ms[0].canonical.split()
+            if ms[0].label == "PERSON" and len(parts) >= 2:
+                full[parts[0]].add(ms[0].canonical)
+        for ms in groups.values():
+            m = ms[0]
+            names = full.get(m.canonical, ())
+            if m.label == "PERSON" and " " not in m.canonical and len(names) == 1:
+                for x in ms:
+                    x.canonical = next(iter(names))
 
     def _propagate(
         self,
@@ -677,6 +795,83 @@ def _owners(ms: list[Mention], n: int) -> list[int]:
         for i in range(m.start, m.end):
             at[i] = k
     return at
+
+
+def _title_tokens(words: list[str], stop: frozenset[str]) -> set[int]:
+    """Tokens of the title (a first line with no full stop) and of title-case lines (three or more content words, all
+    capitalised but one at most in a longer line, full stop or not): headlines and captions, whose capitals say
+    nothing about names."""
+    out: set[int] = set()
+    start, first = 0, True
+    for i in range(len(words) + 1):
+        if i < len(words) and "\n" not in words[i]:
+            continue
+        line = range(start, i)
+        content = [words[k] for k in line if words[k].isalpha() and words[k].lower() not in stop]
+        ended = any(words[k] in ".?!" for k in line[-1:])
+        if content and (
+            (first and not ended)
+            or (len(content) >= 3 and sum(w[0].isupper() for w in content) >= len(content) - (len(content) >= 6))
+        ):
+            out.update(line)
+        first = first and not content
+        start = i + 1
+    return out
+
+
+def _headline_name(
+    words: list[str], s: int, e: int, body: set[tuple[str, ...]], ordinary: frozenset[str], english: frozenset[str]
+) -> tuple[int, int]:
+    """A headline's PERSON span cut to the longest run of it that the text names a person by, when what is cut is
+    English: before the name, a word that is no noun ("Double Standard Clinton" -> "Clinton"; "Tom Nides" stays, "tom"
+    being a noun too), after it any English word ("Clinton Hid Past Health" -> "Clinton", "Trump Face" -> "Trump").
+    The span as it is otherwise."""
+    if e - s < 2 or tuple(words[s:e]) in body:
+        return s, e
+    for size in range(e - s - 1, 0, -1):
+        for a in range(s, e - size + 1):
+            before, after = words[s:a], words[a + size : e]
+            if (
+                tuple(words[a : a + size]) in body
+                and all(w.lower() in ordinary for w in before)
+                and all(w.lower() in english or w.lower() in ordinary for w in after)
+            ):
+                return a, a + size
+    return s, e
+
+
+def _runs_outside(s: int, e: int, inner: list[Mention]) -> list[tuple[int, int]]:
+    """The token runs of [s, e) that no mention in `inner` covers."""
+    runs, start = [], s
+    for m in sorted(inner, key=lambda m: m.start):
+        if m.start > start:
+            runs.append((start, min(m.start, e)))
+        start = max(start, m.end)
+    if start < e:
+        runs.append((start, e))
+    return runs
+
+
+def _verb_bases(lower: str) -> list[str]:
+    """Candidate base forms of an inflected word: "warns" -> "warn", "tries" -> "try", "stopped" -> "stop"."""
+    out = []
+    if lower.endswith("ies") or lower.endswith("ied"):
+        out.append(lower[:-3] + "y")
+    if lower.endswith("es"):
+        out.append(lower[:-2])
+    if lower.endswith("s"):
+        out.append(lower[:-1])
+    if lower.endswith("ed"):
+        out += [lower[:-2], lower[:-1]]
+        if len(lower) > 5 and lower[-3] == lower[-4]:
+            out.append(lower[:-3])
+    if lower.endswith("ing"):
+        out += [lower[:-3], lower[:-3] + "e"]
+        if len(lower) > 6 and lower[-4] == lower[-5]:
+            out.append(lower[:-4])
+        if lower.endswith("ying"):
+            out.append(lower[:-4] + "ie")  # lying -> lie
+    return [b for b in out if len(b) >= 3]
 
 
 def _source(m: Mention) -> str:

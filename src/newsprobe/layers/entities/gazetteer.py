@@ -124,7 +124,7 @@ def fold(text: str) -> str:
 def norm_key(text: str) -> str:
     """Matching key for actor names: case, apostrophes, al-/Al-/el- and common transliteration variants of
     the name's words do not matter, so "Jeish Al-Fatah" and "Jaish al-Fatah" share one key."""
-    text = fold(text).lower().strip()
+    text = fold(text).lower().replace("[", "").replace("]", "").strip()
     if text.endswith("'s"):
         text = text[:-2]
     text = text.rstrip("'").replace("'", "").strip()
@@ -157,8 +157,9 @@ def display_actor(text: str) -> str:
 
 
 def display_person(text: str) -> str:
-    """Person names keep their apostrophes (O'Brien); only the Arabic article is unified."""
-    return _AL_HYPHEN.sub("al-", " ".join(text.split()))
+    """Person names keep their apostrophes (O'Brien); only the Arabic article is unified, and an editor's brackets
+    ("[Vladimir] Putin") go."""
+    return _AL_HYPHEN.sub("al-", " ".join(text.replace("[", "").replace("]", "").split()))
 
 
 def _city_weight(population: int, main: bool) -> float:
@@ -221,18 +222,24 @@ def _aliases_path() -> Path:
     return Path(str(resources.files("newsprobe.layers.entities") / "aliases.tsv"))
 
 
-def load_aliases(lex: Lexicon, path: Path | None = None) -> None:
+def read_alias_rows(path: Path | None = None) -> list[tuple[str, str, list[str]]]:
     """Rows: canonical<TAB>label<TAB>alias|alias|...  (lines starting with # are comments)."""
     path = path or _aliases_path()
     if not path.exists():
-        return
+        return []
+    rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         canonical, label, *rest = [p.strip() for p in line.split("\t")]
-        names = [canonical] + [a.strip() for a in (rest[0].split("|") if rest else []) if a.strip()]
-        entry = Entry(label or "ORG", canonical, "alias", 10.0)
-        for name in names:
+        rows.append((canonical, label or "ORG", [a.strip() for a in (rest[0].split("|") if rest else []) if a.strip()]))
+    return rows
+
+
+def load_aliases(lex: Lexicon, path: Path | None = None) -> None:
+    for canonical, label, aliases in read_alias_rows(path):
+        entry = Entry(label, canonical, "alias", 10.0)
+        for name in [canonical, *aliases]:
             lex.add(name, entry, (4, 0, 0))
             lex.by_key[norm_key(name)] = entry
 

@@ -1,0 +1,158 @@
+"""Actors across a corpus, without the pipeline: name forms, alias tables, and which names are one actor (issue 13)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from newsprobe.core.errors import NewsprobeError
+from newsprobe.corpus.actors.aliases import book, builtin_rows, parse_aliases
+from newsprobe.corpus.actors.names import first_compatible, fold, org_keys, person_name
+from newsprobe.corpus.actors.resolve import NameStat, resolve
+
+
+def stats(*items: tuple[str, str, int]) -> list[NameStat]:
+    return [NameStat(label, name, n, max(1, n // 3), Counter({name: n})) for label, name, n in items]
+
+
+def actor_of(actors, name: str):
+    found = [a for a in actors if any(c == name for _, c in a.names)]
+    assert len(found) == 1, (name, [(a.name, a.names) for a in actors])
+    return found[0]
+
+
+# -- name forms --------------------------------------------------------------------------------------------------
+
+
+def test_person_name_parts():
+    p = person_name("Russian President Vladimir V. Putin")
+    assert (p.first, p.middles, p.last) == ("vladimir", ("v",), fold("Putin"))
+    assert person_name("President Bashar al-Assad").last == person_name("Bashar el-Asad").last
+    assert person_name("Bill Clinton").first == person_name("William Clinton").first == "william"
+    assert person_name("Donald Trump Jr.").suffix == "jr"
+    assert not person_name("Trump").full and person_name("H. Clinton").first_initial
+
+
+def test_compatible_names():
+    def ok(a: str, b: str) -> bool:
+        return first_compatible(person_name(a), person_name(b))
+
+    assert ok("Donald J. Trump", "Donald Trump") and ok("Hillary Rodham Clinton", "H. Clinton")
+    assert not ok("George W. Bush", "George H. W. Bush")
+    assert not ok("Hillary Clinton", "Bill Clinton") and not ok("Donald Trump", "Donald Trump Jr.")
+
+
+def test_transliteration_folds_vowels_not_consonants():
+    assert fold("Qaeda") == fold("Qaida") and fold("Moheisini") == fold("Muhaysini") and fold("Assad") == fold("Asad")
+    assert len({fold("Brown"), fold("Bryan"), fold("Bernie")}) == 3
+    assert org_keys("Jeish al-Fatah")[0] == org_keys("Jaysh el-Fath")[0]
+    assert org_keys("Hezbollah")[1] == org_keys("Hizbullah")[1]
+    assert org_keys("Jund al-Aqsa")[1] != org_keys("Jaish al-Aqsa")[1]
+
+
+# -- alias tables --------------------------------------------------------------------------------------------------
+
+
+def test_user_alias_file_format_and_errors():
+    rows = parse_aliases("# comment\n\nJaish al-Fatah\tORG\tAoC|Conquest Army\nTrump\tPERSON\n", "mine.tsv")
+    assert [(r.canonical, r.label, r.names) for r in rows] == [
+        ("Jaish al-Fatah", "ORG", ("Jaish al-Fatah", "AoC", "Conquest Army")), ("Trump", "PERSON", ("Trump",))]
+    with pytest.raises(NewsprobeError, match=r"mine.tsv:2: unknown type 'ARMY'"):
+        parse_aliases("X\tORG\nY\tARMY\n", "mine.tsv")
+    with pytest.raises(NewsprobeError, match=r"mine.tsv:2: 'AoC' is already listed at mine.tsv:1"):
+        parse_aliases("A\tORG\tAoC\nB\tORG\tAoC\n", "mine.tsv")
+    with pytest.raises(NewsprobeError, match="tab-separated"):
+        parse_aliases("A\tORG\tx\ty\n", "mine.tsv")
+
+
+def test_seed_tables_are_there_and_licensed():
+    from importlib import resources
+
+    origins = Counter(r.origin for r in builtin_rows())
+    assert origins["entities"] >= 10 and origins["phoenix"] >= 1000
+    folder = resources.files("newsprobe.corpus.actors")
+    assert "MIT License" in folder.joinpath("PHOENIX_LICENSE.txt").read_text(encoding="utf-8")
+    assert "PHOENIX_LICENSE.txt" in folder.joinpath("phoenix_aliases.tsv").read_text(encoding="utf-8")[:400]
+    b = book()
+    assert b.find("Army of Conquest", "ORG").canonical == "Jaish al-Fatah"
+    assert b.find("Hizballah", "ORG").canonical == "Hezbollah"
+    assert b.find("Binyamin Netanyahu", "PERSON").canonical == "Benjamin Netanyahu"
+
+
+def test_user_rows_win_over_the_seed():
+    b = book("Jaish al-Fatah\tORG\tJAF\nConquest Army\tORG\tArmy of Conquest\n", "mine.tsv")
+    assert b.find("Army of Conquest", "ORG").origin == "user"
+    assert b.find("Army of Conquest", "ORG").canonical == "Conquest Army"
+    assert b.find("JAF", "ORG").canonical == "Jaish al-Fatah"
+
+
+# -- resolution -------------------------------------------------------------------------------------------------------
+
+
+def test_spellings_translations_and_transliterations_are_one_actor():
+    actors, ids = resolve(stats(("ORG", "Jaish al-Fatah", 40), ("ORG", "Jeish Al-Fatah", 9),
+                                ("ORG", "Jaysh al-Fath", 3), ("ORG", "Army of Conquest", 5), ("ORG", "Hezbollah", 6),
+                                ("ORG", "Hizbullah", 2), ("ORG", "Fatah", 4)), book())
+    fatah = actor_of(actors, "Army of Conquest")
+    assert fatah.name == "Jaish al-Fatah" and len(fatah.names) == 4
+    assert ids[("ORG", "Jeish Al-Fatah")] == ids[("ORG", "Jaysh al-Fath")] == fatah.id
+    assert actor_of(actors, "Hizbullah").name == "Hezbollah"
+    assert actor_of(actors, "Fatah").id != fatah.id  # the Palestinian movement is another actor
+    assert any("Army of Conquest" in e for e in fatah.evidence)
+
+
+def test_family_name_alone_goes_to_the_one_person_or_stays_ambiguous():
+    actors, ids = resolve(stats(("PERSON", "Donald Trump", 100), ("PERSON", "Donald J. Trump", 20),
+                                ("PERSON", "Trump", 30), ("PERSON", "Ivanka Trump", 5),
+                                ("PERSON", "Barack Obama", 60), ("PERSON", "Michelle Obama", 30),
+                                ("PERSON", "Obama", 25), ("PERSON", "Moheisini", 2),
+                                ("PERSON", "Abdullah al-Muhaysini", 3)), book())
+    trump = actor_of(actors, "Donald J. Trump")
+    assert ids[("PERSON", "Trump")] == ids[("PERSON", "Donald Trump")] == trump.id  # 96% of the Trumps
+    assert actor_of(actors, "Ivanka Trump").id != trump.id
+    obama = actor_of(actors, "Obama")  # 67% Barack: no evidence, so it stays apart and says so
+    assert obama.id not in (ids[("PERSON", "Barack Obama")], ids[("PERSON", "Michelle Obama")])
+    assert obama.ambiguous == ["Barack Obama", "Michelle Obama"]
+    assert ids[("PERSON", "Moheisini")] == ids[("PERSON", "Abdullah al-Muhaysini")]
+
+
+def test_a_shared_title_is_evidence():
+    titles = {("PERSON", "Obama"): Counter({"president": 9}), ("PERSON", "Barack Obama"): Counter({"president": 20}),
+              ("PERSON", "Michelle Obama"): Counter({"first lady": 8})}
+    actors, ids = resolve(stats(("PERSON", "Barack Obama", 60), ("PERSON", "Michelle Obama", 30),
+                                ("PERSON", "Obama", 25)), book(), titles=titles)
+    assert ids[("PERSON", "Obama")] == ids[("PERSON", "Barack Obama")]
+    assert any("'president'" in e for e in actor_of(actors, "Obama").evidence)
+
+
+def test_people_who_share_a_surname_are_never_merged():
+    actors, ids = resolve(stats(("PERSON", "George W. Bush", 10), ("PERSON", "George H. W. Bush", 8),
+                                ("PERSON", "George Bush", 3), ("PERSON", "Hillary Clinton", 50),
+                                ("PERSON", "Bill Clinton", 20), ("PERSON", "William Clinton", 2),
+                                ("PERSON", "Donald Trump Jr.", 4), ("PERSON", "Donald Trump", 50)), book())
+    assert len({ids[("PERSON", n)] for n in ("George W. Bush", "George H. W. Bush", "George Bush")}) == 3
+    assert ids[("PERSON", "Bill Clinton")] == ids[("PERSON", "William Clinton")] != ids[("PERSON", "Hillary Clinton")]
+    assert ids[("PERSON", "Donald Trump Jr.")] != ids[("PERSON", "Donald Trump")]
+
+
+def test_user_file_always_wins():
+    user = "Trump\tPERSON\nBarack Obama\tPERSON\tObama\nJaish al-Fatah\tORG\nArmy of Conquest\tORG\n"
+    actors, ids = resolve(stats(("PERSON", "Donald Trump", 100), ("PERSON", "Trump", 30),
+                                ("PERSON", "Barack Obama", 60), ("PERSON", "Michelle Obama", 30),
+                                ("PERSON", "Obama", 25), ("ORG", "Jaish al-Fatah", 10), ("ORG", "Army of Conquest", 4)),
+                          book(user, "mine.tsv"))
+    assert ids[("PERSON", "Trump")] != ids[("PERSON", "Donald Trump")]  # kept apart, as the file says
+    assert ids[("PERSON", "Obama")] == ids[("PERSON", "Barack Obama")]
+    assert ids[("ORG", "Army of Conquest")] != ids[("ORG", "Jaish al-Fatah")]  # the seed says one, the user two
+    assert actor_of(actors, "Obama").origin == "user"
+
+
+def test_type_conflicts_and_acronyms():
+    pairs = Counter({(("ORG", "National Salvation Front"), ("ORG", "NSF")): 2})
+    actors, ids = resolve(stats(("PERSON", "Twitter", 2), ("ORG", "Twitter", 12),
+                                ("ORG", "National Salvation Front", 5), ("ORG", "NSF", 7), ("ORG", "NSA", 3)),
+                          book(), pairs)
+    twitter = actor_of(actors, "Twitter")
+    assert twitter.label == "ORG" and ids[("PERSON", "Twitter")] == ids[("ORG", "Twitter")]
+    assert ids[("ORG", "NSF")] == ids[("ORG", "National Salvation Front")] != ids[("ORG", "NSA")]
