@@ -88,6 +88,7 @@ def build(root: Path, synth: int = 22, real: int = 12, pages: int = 8, html: int
     broken = corpus / "broken"
     broken.mkdir()
     (broken / "empty.txt").write_bytes(b"")
-    (broken / "cut.txt.gz").write_bytes(gzip.compress(b"The story goes on and on " * 50)[:60])
+    story = " ".join(f"Day {i}: the story goes on." for i in range(400)).encode()
+    (broken / "cut.txt.gz").write_bytes(gzip.compress(story)[:400])  # a download cut short
     (broken / "only-nav.html").write_text("<html><body><nav>Home</nav></body></html>", encoding="utf-8")
     return corpus

@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import partial
+from itertools import accumulate
 
 from newsprobe.core.errors import NewsprobeError
 
@@ -63,20 +65,23 @@ class Result:
     seconds: float = 0.0
 
 
-def run(spark, paths: list[str], out: str, options: Options) -> Result:
+def run(spark, paths: list[str], out: str, options: Options,
+        on_step: Callable[[str], None] | None = None) -> Result:
     from pyspark import StorageLevel
-    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     from newsprobe.spark import inputs, worker
+    from newsprobe.spark.session import quiet_pandas_warning
     from newsprobe.spark.tables import merge, spark_schema
 
     start = time.perf_counter()
+    quiet_pandas_warning()
     config = asdict(options)
     out = out.rstrip("/")
     _check_partition_by(options.partition_by)
     _check_out(spark, out, options.overwrite)
     result = Result(out=out)
+    step = on_step or (lambda _: None)
     keep = StorageLevel.MEMORY_AND_DISK
     cached = []
 
@@ -86,8 +91,10 @@ def run(spark, paths: list[str], out: str, options: Options) -> Result:
 
     try:
         # 1. read
+        step("listing inputs")
         found = inputs.collect(spark, [str(p) for p in paths])
         result.files = found.count
+        step(f"reading and preparing {found.count} files")
         read = found.files.mapInPandas(partial(worker.read_files, config), worker.READ_SCHEMA)
         if found.failures:
             early = spark.createDataFrame(
@@ -96,10 +103,12 @@ def run(spark, paths: list[str], out: str, options: Options) -> Result:
             read = read.unionByName(early, allowMissingColumns=True)
         read = persist(read)
 
-        # 2. positions in the local order
-        sizes = read.groupBy("seq").agg(F.count(F.lit(1)).alias("n"))
-        before = Window.orderBy("seq").rowsBetween(Window.unboundedPreceding, -1)
-        offsets = sizes.select("seq", F.coalesce(F.sum("n").over(before), F.lit(0)).alias("offset"))
+        # 2. positions in the local order: a file's first item comes after all items of the files before it
+        sizes = sorted((int(r["seq"]), int(r["n"])) for r in read.groupBy("seq").agg(F.count(F.lit(1)).alias("n"))
+                       .collect())
+        starts = list(accumulate((n for _, n in sizes), initial=0))
+        offsets = spark.createDataFrame([(seq, start) for (seq, _), start in zip(sizes, starts, strict=False)],
+                                        "seq bigint, offset bigint")
         items = (read.join(offsets, "seq")
                  .withColumn("pos", F.col("offset") + F.col("item"))
                  .withColumn("chunk", F.floor(F.col("pos") / options.chunk).cast("bigint")))
@@ -135,6 +144,7 @@ def run(spark, paths: list[str], out: str, options: Options) -> Result:
         cores = spark.sparkContext.defaultParallelism
         parts = options.partitions or max(1, min(n_unique, max(2 * cores, math.ceil(n_unique / ARTICLES_PER_TASK))))
         result.partitions = parts
+        step(f"analysing {n_unique} articles in {parts} partitions")
 
         # 6. analyse
         analysed = persist(
@@ -149,6 +159,7 @@ def run(spark, paths: list[str], out: str, options: Options) -> Result:
         result.articles = sum(int(r["n"] or 0) for r in stats)
 
         # 7. write
+        step(f"writing {result.articles} articles to {out}")
         columns = merge(tuple(r) for r in done.mapInPandas(partial(worker.observe_columns, config),
                                                            worker.OBSERVED_SCHEMA).collect())
         for table in ("articles", "spans"):

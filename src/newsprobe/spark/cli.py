@@ -5,6 +5,7 @@ Importing this module costs nothing: pyspark is imported when a job starts, so `
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import typer
@@ -78,7 +79,10 @@ def analyze(
     with spark_session(master, settings_given) as spark:
         err.print(f"Spark {spark.version}, master {spark.sparkContext.master}, "
                   f"{spark.sparkContext.defaultParallelism} cores", highlight=False)
-        result = run(spark, paths, out, options)
+        started = time.perf_counter()
+        result = run(spark, paths, out, options,
+                     on_step=lambda msg: err.print(f"[{time.perf_counter() - started:6.1f} s] {escape(msg)}",
+                                                   highlight=False))
         shown = []
         if result.failures:
             shown = spark.read.parquet(f"{result.out}/failures").limit(SHOWN_FAILURES).collect()
@@ -87,10 +91,11 @@ def analyze(
         f"{result.spans} spans, {result.failures} failures -> {escape(result.out)} in {result.seconds:.1f} s "
         f"({result.partitions} partitions, {len(result.workers)} worker processes, "
         f"{result.pipeline_loads} pipeline loads)",
-        highlight=False,
+        highlight=False, soft_wrap=True,
     )
     for row in shown:
-        err.print(f"[red]error:[/red] {escape(row['source'])}: {escape(row['reason'])}", highlight=False)
+        err.print(f"[red]error:[/red] {escape(row['source'])}: {escape(row['reason'])}", highlight=False,
+                  soft_wrap=True)
     if result.failures > len(shown):
         err.print(f"... and {result.failures - len(shown)} more in {escape(result.out)}/failures", highlight=False)
     raise typer.Exit(1 if result.failures else 0)

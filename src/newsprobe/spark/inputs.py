@@ -75,7 +75,9 @@ def collect(spark, paths: list[str], max_file_bytes: int = BINARY_LIMIT) -> Inpu
             continue
         seqs: dict[str, int] = {}
         for path, length in listing:
-            if length > max_file_bytes:
+            if length == 0:
+                failures.append((seq, path, "empty file"))
+            elif length > max_file_bytes:
                 failures.append((seq, path, f"file too large for Spark's binaryFile source: {megabytes(length)} "
                                             f"(limit {megabytes(max_file_bytes)}); split it, or give a path "
                                             "every executor can open"))
@@ -103,9 +105,13 @@ def _binary(spark, uri: str):
 
 
 def _list(spark, uri: str) -> list[tuple[str, int]]:
-    """Files under a URI with their sizes, in path order; no content is read."""
-    rows = _binary(spark, uri).select("path", "length").collect()
-    return sorted((r["path"], int(r["length"])) for r in rows)
+    """Files under a URI with their sizes, in path order; no content is read. A scan leaves out empty files, which
+    the file index still lists: they come back with length 0, to be reported."""
+    df = _binary(spark, uri)
+    sizes = {r["path"]: int(r["length"]) for r in df.select("path", "length").collect()}
+    for path in df.inputFiles():
+        sizes.setdefault(path, 0)
+    return sorted(sizes.items())
 
 
 def _listing_error(err: Exception) -> str:

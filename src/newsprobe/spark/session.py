@@ -52,7 +52,12 @@ def require_pyspark() -> None:
         import pyspark  # noqa: F401
     except ImportError:
         raise NewsprobeError(PYSPARK_HINT) from None
-    # pyspark warns about the pandas release this project pins; the conversions newsprobe uses are tested with it.
+    quiet_pandas_warning()
+
+
+def quiet_pandas_warning() -> None:
+    """pyspark warns about the pandas release this project pins; the conversions newsprobe uses are tested with it
+    (tests/test_spark.py)."""
     warnings.filterwarnings("ignore", message=".*does not yet fully support pandas.*")
 
 
