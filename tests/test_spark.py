@@ -127,25 +127,31 @@ def test_load_then_show_gives_the_local_analysis(job):
     assert f"stored 0, duplicates skipped {len(job['unique'])}, failures recorded 0" in again.output
 
 
-def test_uris_are_read_through_spark_with_the_same_result(job, spark):
-    """A URI goes through Spark's binaryFile source (any file system Spark reads), then newsprobe's readers."""
+def test_uris_and_hive_folders_give_the_same_articles(job, spark):
+    """A URI goes through Spark's binaryFile source (any file system Spark reads), then newsprobe's readers; with
+    --partition-by outlet the tables are split in outlet=... folders, which `load` reads back."""
+    from newsprobe.io.store import Store
     from newsprobe.spark.analyze import Options, run
-    from newsprobe.spark.tables import articles_from_tables
+    from newsprobe.spark.load import load
 
     corpus = job["corpus"]
     out = job["root"] / "out-uri"
-    result = run(spark, [(corpus / "gz").as_uri(), (corpus / "crawl.warc.gz").as_uri(), (corpus / "broken").as_uri()],
-                 str(out), Options(batch_size=4))
-    got = list(articles_from_tables(pd.read_parquet(out / "articles"), pd.read_parquet(out / "spans")))
+    uris = [(corpus / "gz").as_uri(), (corpus / "crawl.warc.gz").as_uri(), (corpus / "broken").as_uri()]
+    result = run(spark, uris, str(out), Options(batch_size=4, partition_by=("outlet",)))
+    assert {p.name.split("=")[0] for p in (out / "articles").iterdir() if p.is_dir()} == {"outlet"}
+    with Store(job["root"] / "uri.db") as store:
+        loaded = load(out, store)
+        got = list(store.iter_articles())
+        failures = store.failures()
     local = {a.source: a for a in job["unique"]}
-    assert len(got) == result.articles >= 10
+    assert len(got) == result.articles == loaded.stored >= 10
     for art in got:
         assert art.source.startswith("file:/")
         want = local[str(corpus) + art.source.split(str(corpus), 1)[1]]
         assert art.to_dict() == {**want.to_dict(), "source": art.source}
-    failures = pd.read_parquet(out / "failures")
-    assert sorted(failures["reason"]) == sorted(e.reason for e in job["local"]
-                                                if isinstance(e, IngestError) and "/broken/" in e.source)
+    want_failures = [e.reason for e in job["local"] if isinstance(e, IngestError) and "/broken/" in e.source]
+    assert sorted(r for _, r in failures) == sorted(want_failures)
+    assert all(s.startswith("file:/") for s, _ in failures)
 
 
 def test_bad_options_are_one_line_errors(job, spark):

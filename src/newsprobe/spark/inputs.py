@@ -13,6 +13,7 @@ import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from urllib.parse import unquote, urlparse
 
 from newsprobe.io.read.common import megabytes
 from newsprobe.spark.session import is_uri
@@ -108,10 +109,18 @@ def _list(spark, uri: str) -> list[tuple[str, int]]:
     """Files under a URI with their sizes, in path order; no content is read. A scan leaves out empty files, which
     the file index still lists: they come back with length 0, to be reported."""
     df = _binary(spark, uri)
-    sizes = {r["path"]: int(r["length"]) for r in df.select("path", "length").collect()}
-    for path in df.inputFiles():
-        sizes.setdefault(path, 0)
-    return sorted(sizes.items())
+    sizes = {_key(r["path"]): (r["path"], int(r["length"])) for r in df.select("path", "length").collect()}
+    for path in df.inputFiles():  # written as URIs (file:///x, escaped) where the scan writes Hadoop paths (file:/x)
+        key = _key(path)
+        if key not in sizes:
+            scheme, netloc, name = key
+            sizes[key] = (f"{scheme}:{'//' + netloc if netloc else ''}{name}", 0)
+    return sorted(sizes.values())
+
+
+def _key(path: str) -> tuple[str, str, str]:
+    parts = urlparse(path)
+    return parts.scheme, parts.netloc, unquote(parts.path)
 
 
 def _listing_error(err: Exception) -> str:
