@@ -22,6 +22,7 @@ analysis, `max_records_per_file` rows at most), optionally in Hive-style folders
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections.abc import Callable
@@ -139,8 +140,9 @@ def run(spark, paths: list[str], out: str, options: Options,
         candidates = prepared.where(F.col("kind") == "article")
         firsts = candidates.groupBy("id").agg(F.min("pos").alias("pos"))
         unique = candidates.join(firsts, ["id", "pos"], "left_semi").select("pos", "article")
-        n_unique = firsts.count()
-        result.duplicates = candidates.count() - n_unique
+        counts = candidates.agg(F.count(F.lit(1)).alias("all"), F.countDistinct("id").alias("unique")).first()
+        n_unique = int(counts["unique"])
+        result.duplicates = int(counts["all"]) - n_unique
         cores = spark.sparkContext.defaultParallelism
         parts = options.partitions or max(1, min(n_unique, max(2 * cores, math.ceil(n_unique / ARTICLES_PER_TASK))))
         result.partitions = parts
@@ -151,17 +153,20 @@ def run(spark, paths: list[str], out: str, options: Options,
             unique.repartitionByRange(parts, "pos").sortWithinPartitions("pos")
             .mapInPandas(partial(worker.analyse_rows, config), worker.ANALYSED_SCHEMA))
         done = analysed.where(F.col("kind") == "article").select("pos", "article")
-        stats = (analysed.groupBy("worker").agg(F.max("loads").alias("loads"),
-                                                F.sum((F.col("kind") == "article").cast("int")).alias("n"))
-                 .collect())
-        result.workers = sorted(r["worker"] for r in stats)
-        result.pipeline_loads = sum(int(r["loads"]) for r in stats)
-        result.articles = sum(int(r["n"] or 0) for r in stats)
+        observed = []
+        loads: dict[str, int] = {}
+        for task in analysed.where(F.col("kind") == "task").select("article", "worker", "loads").collect():
+            tally = json.loads(task["article"])
+            result.articles += tally["articles"]
+            result.spans += tally["spans"]
+            observed += [tuple(entry) for entry in tally["columns"]]
+            loads[task["worker"]] = max(loads.get(task["worker"], 0), int(task["loads"]))
+        result.workers = sorted(loads)
+        result.pipeline_loads = sum(loads.values())
 
         # 7. write
         step(f"writing {result.articles} articles to {out}")
-        columns = merge(tuple(r) for r in done.mapInPandas(partial(worker.observe_columns, config),
-                                                           worker.OBSERVED_SCHEMA).collect())
+        columns = merge(observed)
         for table in ("articles", "spans"):
             rows = done.mapInPandas(partial(worker.table_rows, config, table, columns[table]),
                                     spark_schema(columns[table]))
@@ -170,10 +175,10 @@ def run(spark, paths: list[str], out: str, options: Options,
                     .select((F.col("offset") + F.col("item")).alias("pos"), "source", "reason")
                     .unionByName(prepared.where(F.col("kind") == "error").select("pos", "source", "reason"))
                     .unionByName(analysed.where(F.col("kind") == "error").select("pos", "source", "reason")))
-        failures = persist(failures)
-        result.failures = failures.count()
-        _write(failures.orderBy("pos").drop("pos"), f"{out}/failures", options, partition_by=())
-        result.spans = spark.read.parquet(f"{out}/spans").count()
+        # few rows: one file, in the local order
+        _write(failures.coalesce(1).sortWithinPartitions("pos").drop("pos"), f"{out}/failures", options,
+               partition_by=())
+        result.failures = spark.read.parquet(f"{out}/failures").count()
     finally:
         for df in cached:
             df.unpersist()

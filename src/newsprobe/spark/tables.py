@@ -66,12 +66,12 @@ def wider(a: str | None, b: str | None) -> str | None:
     return a if _RANK[a] >= _RANK[b] else b
 
 
-def observe(articles: Iterable[tuple[int, Article]]) -> Iterator[tuple[str, str, str | None, int, int]]:
-    """(table, column, type, position, index) for every column these articles fill, one entry per column: where it
-    first appears (so the merged column order is the one pandas gives the whole table) and the widest type of its
-    cells. Each article is tabulated alone, so a count keeps its integer type (pandas would make a float of an
+def observe(articles: Iterable[tuple[int, Article]], seen: dict | None = None) -> dict:
+    """What columns these articles fill, added to `seen`: (table, column) -> (type, position, index), where the
+    column first appears (so the merged column order is the one pandas gives the whole table) and the widest type of
+    its cells. Each article is tabulated alone, so a count keeps its integer type (pandas would make a float of an
     integer column with gaps)."""
-    seen: dict[tuple[str, str], tuple[str | None, int, int]] = {}
+    seen = {} if seen is None else seen
     for pos, art in articles:
         for table in TABLES:
             df = rows([art], table)
@@ -84,8 +84,12 @@ def observe(articles: Iterable[tuple[int, Article]]) -> Iterator[tuple[str, str,
                     seen[(table, name)] = (kind, pos, idx)
                 else:
                     seen[(table, name)] = (wider(old[0], kind), *min(old[1:], (pos, idx)))
-    for (table, name), (kind, pos, idx) in seen.items():
-        yield table, name, kind, pos, idx
+    return seen
+
+
+def observed(seen: dict) -> list[tuple[str, str, str | None, int, int]]:
+    """`observe`'s findings as (table, column, type, position, index) entries, for `merge`."""
+    return [(table, name, kind, pos, idx) for (table, name), (kind, pos, idx) in seen.items()]
 
 
 def merge(observed: Iterable[tuple[str, str, str | None, int, int]]) -> dict[str, list[Column]]:

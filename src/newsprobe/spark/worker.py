@@ -35,7 +35,6 @@ REPEATED_SCHEMA = "site string, chunk bigint, repeated array<string>"
 PREPARED_SCHEMA = "pos bigint, kind string, id string, article string, source string, reason string"
 ANALYSED_SCHEMA = ("pos bigint, kind string, article string, source string, reason string, worker string, "
                    "loads bigint")
-OBSERVED_SCHEMA = "table string, name string, type string, pos bigint, idx bigint"
 FLUSH = 256  # rows per output batch of the read stage (a WARC can hold thousands of pages)
 REASON_CHARS = 300
 
@@ -198,37 +197,57 @@ def pipeline_loads() -> int:
 
 def analyse_rows(config: dict, frames: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
     """Clean articles (pos, article) to analysed ones, in batches of `config["batch_size"]`. An article the pipeline
-    fails on becomes an error row naming the exception; the others of its batch are analysed again without it."""
+    fails on becomes an error row naming the exception; the others of its batch are analysed again without it.
+
+    The task ends with one row of kind "task" whose `article` cell is a JSON tally: articles, spans and the columns
+    they fill in the output tables (`tables.observe`), so the driver learns the tables' schema without reading the
+    articles again."""
+    from newsprobe.spark.tables import observe, observed
+
     nlp = pipeline(config)
     worker = f"{socket.gethostname()}:{os.getpid()}"
     size = config["batch_size"]
     columns = _columns(ANALYSED_SCHEMA)
+    tally = {"articles": 0, "spans": 0}
+    seen: dict = {}
     for frame in frames:
         items = list(zip(frame["pos"], frame["article"], strict=True))
         for start in range(0, len(items), size):
-            batch = items[start:start + size]
-            out = [{**row, "worker": worker, "loads": pipeline_loads()} for row in _analyse_batch(batch, nlp, size)]
-            yield _frame(out, columns)
+            rows, arts = _analyse_batch(items[start:start + size], nlp, size)
+            observe(arts, seen)
+            tally["articles"] += len(arts)
+            tally["spans"] += sum(len(a.spans) for _, a in arts)
+            yield _frame([{**row, "worker": worker, "loads": pipeline_loads()} for row in rows], columns)
+    task = {"pos": -1, "kind": "task", "article": json.dumps({**tally, "columns": observed(seen)}),
+            "worker": worker, "loads": pipeline_loads()}
+    yield _frame([task], columns)
 
 
-def _analyse_batch(batch: list[tuple[int, str]], nlp, size: int) -> list[dict]:
+def _analyse_batch(batch: list[tuple[int, str]], nlp, size: int) -> tuple[list[dict], list[tuple[int, Article]]]:
+    """Rows for a batch, and its analysed articles."""
     from newsprobe.core.pipeline import analyse
 
     try:
         arts = [Article.from_dict(json.loads(a)) for _, a in batch]
         done = list(analyse(arts, batch_size=size, nlp=nlp))
-        return [{"pos": pos, "kind": "article", "article": art.to_json(indent=None)}
-                for (pos, _), art in zip(batch, done, strict=True)]
+        pairs = [(int(pos), art) for (pos, _), art in zip(batch, done, strict=True)]
+        return [{"pos": pos, "kind": "article", "article": art.to_json(indent=None)} for pos, art in pairs], pairs
     except Exception:
         if len(batch) > 1:  # find the article at fault; the rest of the batch is analysed as usual
-            return [row for item in batch for row in _analyse_batch([item], nlp, size)]
+            rows: list[dict] = []
+            pairs = []
+            for item in batch:
+                r, p = _analyse_batch([item], nlp, size)
+                rows += r
+                pairs += p
+            return rows, pairs
         pos, raw = batch[0]
         source = json.loads(raw).get("source") or ""
         import traceback
 
         reason = " ".join(traceback.format_exc().strip().splitlines()[-1:]) or "unknown error"
         return [{"pos": pos, "kind": "error", "source": source,
-                 "reason": f"analysis failed: {reason}"[:REASON_CHARS]}]
+                 "reason": f"analysis failed: {reason}"[:REASON_CHARS]}], []
 
 
 # -- tables ------------------------------------------------------------------------------------------------------
@@ -238,14 +257,6 @@ def _articles(frames: Iterable[pd.DataFrame]) -> Iterator[tuple[int, Article]]:
     for frame in frames:
         for pos, raw in zip(frame["pos"], frame["article"], strict=True):
             yield int(pos), Article.from_dict(json.loads(raw))
-
-
-def observe_columns(config: dict, frames: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-    """The columns this partition's articles fill in each table (`tables.observe`), one row per column."""
-    from newsprobe.spark.tables import observe
-
-    yield _frame([dict(zip(_columns(OBSERVED_SCHEMA), row, strict=True)) for row in observe(_articles(frames))],
-                 _columns(OBSERVED_SCHEMA))
 
 
 def table_rows(config: dict, table: str, columns: list, frames: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
