@@ -39,7 +39,8 @@ def measure(n: int) -> dict:
 
 
 def accuracy() -> dict | None:
-    from newsprobe.layers.techniques.tagger import default_threshold, evaluate_ptc
+    from newsprobe.layers.techniques.evaluate import evaluate_ptc
+    from newsprobe.layers.techniques.tagger import default_threshold
 
     if not (PTC / "dev-articles").is_dir():
         return None

@@ -90,11 +90,20 @@ def test_sources_command_over_a_store(tmp_path, seed_path):
     db = tmp_path / "s.db"
     res = run_cli("ingest", str(seed_path), "--db", str(db))
     assert res.returncode == 0, res.stderr
-    res = run_cli("sources", "--db", str(db), "--format", "json")
+    res = run_cli("sources", "--db", str(db), "--format", "json", "--min-articles", "1", "--min-statements", "1")
     assert res.returncode == 0, res.stderr
     (row,) = json.loads(res.stdout)
-    assert row["statements"] == 9 and row["anonymous_share"] == 1.0
-    text = run_cli("sources", "--db", str(db))
-    assert text.returncode == 0 and "Sources per outlet" in text.stdout and "100%" in text.stdout
+    assert row["statements"] == 9 and row["anonymous"] == 9 and row["anonymous_share"] == 1.0
+    assert row["techniques"]["own"] + row["techniques"]["quoted"] >= 1
+    text = run_cli("sources", "--db", str(db), "--min-articles", "1", "--min-statements", "1")
+    assert text.returncode == 0 and "Sources per outlet" in text.stdout and "9 (100%)" in text.stdout
+    # one article is below the default minimum: nothing is ranked, and the command says why
+    few = run_cli("sources", "--db", str(db))
+    assert few.returncode == 0 and "nothing to rank" in few.stdout
+    assert "below --min-statements 20 or --min-articles 3" in few.stdout
+    per_article = run_cli("sources", "--db", str(db), "--by", "article", "--format", "json",
+                          "--min-statements", "1")
+    (art,) = json.loads(per_article.stdout)
+    assert art["statements"] == 9 and len(art["article"]) == 16
     none = run_cli("sources", "--db", str(tmp_path / "missing.db"))
     assert none.returncode == 2 and "missing.db" in none.stderr

@@ -280,8 +280,93 @@ def test_sources_per_outlet_from_a_store(tmp_path):
         ])
         rows = sourcing_by_outlet(store.connection)
         only_b = sourcing_by_outlet(store.connection, outlet="B")
+        ranked = sourcing_by_outlet(store.connection, min_articles=2)
+        by_article = sourcing_by_outlet(store.connection, by="article", min_statements=2)
     a, b = rows
-    assert (a["outlet"], a["articles"], a["statements"], a["anonymous_share"]) == ("A", 2, 3, pytest.approx(0.667))
+    assert (a["outlet"], a["articles"], a["statements"], a["anonymous"], a["anonymous_share"]) == \
+        ("A", 2, 3, 2, pytest.approx(0.667))
     assert a["top_sources"][0] == {"source": "sources", "type": "anonymous", "statements": 2}
     assert (b["outlet"], b["anonymous_share"], b["top_sources"][0]["source"]) == ("B", 0.0, "ministry")
     assert only_b == [b]
+    assert [r["outlet"] for r in ranked] == ["A"]  # B has one article
+    (one,) = by_article  # the only article with two statements, all anonymous
+    assert (one["outlet"], one["statements"], one["anonymous_share"]) == ("A", 2, 1.0)
+
+
+def test_sources_rank_by_anonymous_share_with_more_statements_first_among_equals(tmp_path):
+    from newsprobe.corpus.outlets.figures import sourcing_by_outlet
+    from newsprobe.io.store import Store
+
+    with Store(tmp_path / "s.db") as store:
+        store.add_many([
+            _article("Few", [_statement("One.", "sources", "anonymous")]),
+            _article("Many", [_statement(f"S{i}.", "sources", "anonymous", start=3 * i) for i in range(3)]),
+            _article("Named", [_statement("Two.", "Jane Roe", "named_person"),
+                               _statement("Three.", "sources", "anonymous", start=5)]),
+        ])
+        rows = sourcing_by_outlet(store.connection)
+        enough = sourcing_by_outlet(store.connection, min_statements=2)
+    assert [r["outlet"] for r in rows] == ["Many", "Few", "Named"]
+    assert [r["outlet"] for r in enough] == ["Many", "Named"]
+    assert rows[2]["anonymous"] == 1 and rows[2]["anonymous_share"] == 0.5
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the cue is the verb; a time the tagger ran into it is the statement's `when`
+
+
+def _one_statement(nlp, text: str, source: str, cue: str, published: str | None = "2016-08-25",
+                   dates: bool = True) -> dict:
+    doc = nlp.make_doc(text)
+    doc._.published = published
+    doc = nlp(doc)
+    if not dates:
+        del doc.spans["date"]
+    s, c = text.index(source), text.index(cue)
+    content = (c + len(cue) + 1, len(text) - 1) if s == 0 else (0, s - 1)  # after the cue, or the quote before
+    st = att.Statement(att.Segment("content", [list(content)], [0], [0.9]),
+                       att.Segment("source", [[s, s + len(source)]], [0], [0.9]),
+                       att.Segment("cue", [[c, c + len(cue)]], [0], [0.9]))
+    add_attributions(doc, [st])
+    ((_, attrs),) = layer_items(doc, "attribution")
+    return attrs
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "cue", "want_cue", "want_when", "value"),
+    [
+        ("The minister said Tuesday that the border would reopen.", "The minister", "said Tuesday", "said",
+         "Tuesday", "2016-08-23"),
+        ("Police confirmed on Sunday that two men were arrested.", "Police", "confirmed on Sunday", "confirmed",
+         "Sunday", "2016-08-21"),
+        ("“We will not retreat,” the commander said late Thursday.", "the commander", "said late Thursday", "said",
+         "late Thursday", "2016-08-25"),
+        ("Officials told the agency last week that 40 families had fled.", "Officials", "told the agency last week",
+         "told the agency", "last week", "2016-08-15"),
+        ("Officials told the agency that 40 families had fled.", "Officials", "told the agency", "told the agency",
+         None, None),
+    ],
+)
+def test_cue_is_the_verb_and_the_time_is_when(nlp, text, source, cue, want_cue, want_when, value):
+    attrs = _one_statement(nlp, text, source, cue)
+    assert attrs["cue"]["text"] == want_cue
+    assert text[attrs["cue"]["start"] : attrs["cue"]["end"]] == want_cue
+    when = attrs["when"]
+    assert (when or {}).get("text") == want_when and (when or {}).get("value") == value
+
+
+def test_a_time_cut_from_the_cue_is_when_even_without_a_date_layer(nlp):
+    attrs = _one_statement(nlp, "The mayor said yesterday that the water was safe.", "The mayor", "said yesterday",
+                           dates=False)
+    assert attrs["cue"]["text"] == "said"
+    assert (attrs["when"]["text"], attrs["when"]["value"]) == ("yesterday", "2016-08-24")
+
+
+def test_who_says_what_reads_cue_then_when():
+    from newsprobe.layers.attribution.sourcing import group_by_source
+
+    st = _statement("the border would reopen", "The minister", "official")
+    st.attrs["cue"] = {"start": 13, "end": 17, "text": "said"}
+    st.attrs["when"] = {"start": 18, "end": 25, "text": "Tuesday", "value": "2016-08-23"}
+    (group,) = group_by_source([st])
+    assert group["statements"][0]["said"] == "said Tuesday"

@@ -18,8 +18,10 @@ def test_seed_numeric_claims(seed_article):
     c = _claim_with(seed_article, "3,200")
     assert c.attrs["checkworthy"] >= 0.5
     (q,) = [q for q in c.attrs["quantities"] if q["value"] == 3200]
-    assert (q["qualifier"], q["counted"], q["event"], q["when"]) == ("more_than", "militants", "killed",
-                                                                     "in recent weeks")
+    assert (q["qualifier"], q["counted"], q["event"]) == ("more_than", "militants", "killed")
+    # "in recent weeks": the date layer's span "recent weeks", vague, so no value
+    assert (q["when"]["text"], q["when"]["value"]) == ("recent weeks", None)
+    assert seed_article.text[q["when"]["start"] - 3 : q["when"]["end"]] == "in recent weeks"
     assert seed_article.text[q["start"] : q["end"]] == q["text"]
     c22 = _claim_with(seed_article, "at least 22")
     (q22,) = [q for q in c22.attrs["quantities"] if q["value"] == 22]
@@ -33,9 +35,10 @@ def test_claims_are_sentences_with_scores(seed_article):
     for c in claims:
         assert (c.start, c.end) in sentences
         assert 0.0 <= c.attrs["checkworthy"] <= 1.0
-        assert c.attrs["checkworthy"] >= 0.5 or c.attrs["quantities"]
+        assert c.attrs["checkworthy"] >= 0.5 or c.attrs["quantities"] or c.attrs.get("headline")
+    body = [c for c in claims if not c.attrs.get("headline")]
     summary = seed_article.summary["claim"]
-    assert summary["count"] == len(claims) and summary["numeric"] >= 2
+    assert summary["count"] == len(body) and summary["numeric"] >= 2
 
 
 def test_chit_chat_is_not_a_claim():
@@ -100,9 +103,99 @@ def test_report_shows_claims_with_their_numbers(seed_article):
     from newsprobe.layers.claims.report import describe_quantity
 
     q = {"value": 3200, "qualifier": "more_than", "counted": "militants", "event": "killed", "when": "in recent weeks"}
-    assert describe_quantity(q) == ">3,200 militants killed (in recent weeks)"
+    assert describe_quantity(q) == ">3,200 militants killed (in recent weeks)"  # as stored before parts had offsets
+    text = "Officials said 40 families fled Douma on Sunday."
+    q = {"value": 40, "counted": "families", "event": "fled", "qualifier": "exactly",
+         "when": {"start": 41, "end": 47, "text": "Sunday", "value": None}}
+    assert describe_quantity(q) == "40 families fled (Sunday)"
+    assert describe_quantity(q, text) == "40 families fled (on Sunday)"
     assert describe_quantity({"value": None, "low": 24, "high": 99, "counted": "civilians"}) == "24..99 civilians"
     console = Console(record=True, width=200)
     print_report(seed_article, console)
     out = console.export_text()
     assert "What is claimed" in out and ">3,200 militants killed (in recent weeks)" in out
+
+
+def test_when_and_where_are_the_date_and_entity_layers_spans():
+    """On one Doc a claim's `when` is a span of the date layer (with its resolved value) and its `where` a place of the
+    entity layer: the claim and the layers cannot disagree."""
+    text = ("Rebels said 14 fighters were killed in Deir ez-Zor province over the past 24 hours. "
+            "At least 12 civilians were killed in an airstrike in Douma on Tuesday. "
+            "Turkey deported 250 Syrians last month. 4,000 more were stranded in Gaziantep in March 2016. "
+            "The death toll rose from 45 to 60 overnight.")
+    doc = load_nlp(["sentences", "entities", "dates"]).make_doc(text)
+    doc._.published = "2016-08-25"
+    doc = load_nlp(["sentences", "entities", "dates"])(doc)
+    add_claims(doc, list(doc.spans["sentence"]), [0.9] * len(doc.spans["sentence"]), threshold=0.5)
+    spans = doc_to_spans(doc)
+    dates = {(s.start, s.end, s.text): s.attrs["value"] for s in spans if s.layer == "date"}
+    places = {(s.start, s.end, s.text) for s in spans if s.layer == "entity" and s.label in ("GPE", "LOC", "FAC")}
+    quantities = [q for s in spans if s.layer == "claim" for q in s.attrs["quantities"]]
+    whens = [q["when"] for q in quantities if q["when"]]
+    assert len(whens) >= 5
+    for when in whens:
+        assert dates[(when["start"], when["end"], when["text"])] == when["value"]
+    for q in quantities:
+        if q["where"]:
+            assert (q["where"]["start"], q["where"]["end"], q["where"]["text"]) in places
+    by_value = {q["value"]: q for q in quantities}
+    assert by_value[14]["when"]["text"] == "the past 24 hours" and by_value[14]["where"]["text"] == "Deir ez-Zor"
+    assert (by_value[12]["when"]["text"], by_value[12]["when"]["value"]) == ("Tuesday", "2016-08-23")
+    assert by_value[12]["where"]["text"] == "Douma"
+    assert by_value[250]["where"] is None  # "Turkey deported": the actor, not where it happened
+    assert by_value[250]["when"]["value"] == "2016-07-01"
+    assert (by_value[4000]["where"]["text"], by_value[4000]["when"]["value"]) == ("Gaziantep", "2016-03-01")
+    assert by_value[60]["when"]["text"] == "overnight"
+
+
+def test_schema_pins_a_quantitys_when_and_where(seed_article, validator):
+    import copy
+
+    data = seed_article.to_dict()
+    assert validator.is_valid(data)
+    claim = next(i for i, s in enumerate(data["spans"]) if s["layer"] == "claim" and s["attrs"]["quantities"])
+    for field, bad in (("when", "in recent weeks"), ("where", {"text": "Aleppo"}), ("qualifier", "roughly")):
+        broken = copy.deepcopy(data)
+        broken["spans"][claim]["attrs"]["quantities"][0][field] = bad
+        assert not validator.is_valid(broken), field
+
+
+def test_headline_is_scored_but_flagged_and_left_out_of_the_shares():
+    """The title line is kept as a claim with `headline: true` even when it scores low, and the summary's counts and
+    check-worthy share are over the body's sentences only."""
+    from newsprobe.core.model import Article
+    from newsprobe.core.summary import summarize
+
+    text = "Bread Prices Soar in the Capital\n\nPrices rose here. Taxes fell there. The mayor thanked everyone."
+    nlp = load_nlp(["sentences"])
+    doc = nlp.make_doc(text)
+    doc._.title = "Bread prices soar in the capital"
+    doc = nlp(doc)
+    sents = list(doc.spans["sentence"])
+    assert sents[0].text.startswith("Bread Prices Soar")
+    add_claims(doc, sents, [0.2, 0.9, 0.7, 0.1], threshold=0.5)
+    spans = [s for s in doc_to_spans(doc) if s.layer == "claim"]
+    assert [(s.attrs.get("headline", False), s.attrs["check_worthy"]) for s in spans] == [
+        (True, False), (False, True), (False, True)]
+    art = Article(id="x", text=text, title="Bread prices soar in the capital",
+                  spans=spans + [s for s in doc_to_spans(doc) if s.layer == "sentence"])
+    summary = summarize(art, layers={"claim", "sentence"})["claim"]
+    assert (summary["count"], summary["checkworthy"], summary["sentences"]) == (2, 2, 3)
+    assert summary["checkworthy_share"] == round(2 / 3, 3) and summary["headline_checkworthy"] is False
+
+
+def test_no_headline_without_a_matching_title():
+    """A first line that is not the title (or no title at all) is body text: nothing is flagged."""
+    nlp = load_nlp(["sentences"])
+    for title in (None, "Something else entirely"):
+        doc = nlp.make_doc("Prices rose here.\n\nTaxes fell there.")
+        doc._.title = title
+        doc = nlp(doc)
+        add_claims(doc, list(doc.spans["sentence"]), [0.9, 0.9], threshold=0.5)
+        assert not any(s.attrs.get("headline") for s in doc_to_spans(doc) if s.layer == "claim")
+
+
+def test_seed_headline_is_flagged(seed_article):
+    (head,) = [s for s in seed_article.layer("claim") if s.attrs.get("headline")]
+    assert head.start == 0 and seed_article.title and head.text.strip() in seed_article.title
+    assert seed_article.summary["claim"]["count"] == len(seed_article.layer("claim")) - 1

@@ -120,3 +120,37 @@ def test_durations_are_not_relative():
     assert parse_date("three years", ANCHOR)["relative"] is False
     assert parse_date("2016", ANCHOR)["relative"] is False
     assert parse_date("last week", ANCHOR)["relative"] is True
+
+
+@pytest.mark.parametrize(
+    "text, expression",
+    [
+        ("In Deir ez-Zor province, 14 fighters were killed over the past 24 hours.", "the past 24 hours"),
+        ("The death toll rose from 45 to 60 overnight.", "overnight"),
+        ("More than 500 people have died in Yemen since the start of the war.", "since the start of the war"),
+    ],
+)
+def test_time_phrases_ner_misses_are_dates_too(nlp, text, expression):
+    """The shared grammar's time phrases that spaCy calls TIME or misses: vague, relative, and in the layer (so a
+    claim's `when` can point at them), without the "over" in front."""
+    attrs = dates(nlp, text)[expression]
+    assert attrs["relative"] is True and attrs["value"] is None
+
+
+def test_counts_labelled_date_by_ner_are_not_dates(nlp):
+    assert list(dates(nlp, "Forty migrants died at sea this week.")) == ["this week"]
+    assert "Between 5" not in dates(nlp, "Between 5 and 10 soldiers were captured near Homs.")
+    assert not dates(nlp, "The generals cited her years as secretary of state.")
+    assert "tomorrow" not in dates(nlp, "The refugees still hope for a brighter tomorrow.")
+    assert "West 23rd" not in dates(nlp, "The bomb went off in front of 131 West 23rd Street.")
+
+
+def test_possessive_dates_resolve():
+    assert parse_date("last week's", ANCHOR)["value"] == "2016-08-15"
+
+
+def test_a_stretch_up_to_publication_is_relative():
+    for text in ("the past 24 hours", "over the last three years", "the next few days"):
+        assert parse_date(text, ANCHOR) == {"value": None, "granularity": None, "relative": True, "resolved": False,
+                                            "anchor": None}, text
+    assert parse_date("eighteen months ago", ANCHOR)["value"] == "2015-02-01"  # number words up to 99

@@ -54,3 +54,19 @@ def test_prepare_keeps_metadata_and_ids_content():
 def test_prepare_rejects_debris_only_text():
     res = prepare(Document(source="junk.txt", text="Back to top button\n\nShare\n"))
     assert isinstance(res, IngestError) and "junk.txt" in str(res)
+
+
+def test_prepare_is_cheap_no_spacy_and_no_layer():
+    """Metadata is the cheap step before the parse (a resumed ingest skips stored articles there): importing it must not
+    load spaCy or any layer. Run in a fresh interpreter, since this test session has loaded them already."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, newsprobe.io.prepare as p;"
+        "assert p.normalize_published('Tuesday, 14 May 2024 09:30 GMT') == '2024-05-14';"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'thinc')"
+        " or m.startswith('newsprobe.layers')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout

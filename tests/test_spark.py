@@ -188,10 +188,10 @@ def test_an_article_the_pipeline_fails_on_is_a_failure_row_not_a_failed_batch(mo
             art.spans = []
             yield art
 
-    monkeypatch.setattr("newsprobe.core.pipeline.analyse", analyse)
+    monkeypatch.setattr("newsprobe.run.analyse", analyse)
     batch = [(i, Art(id=f"a{i}", text=text, source=f"f{i}.txt").to_json()) for i, text in
              enumerate(["Fine text.", "BOOM goes this one.", "Also fine."])]
     rows, done = worker._analyse_batch(batch, nlp=None, size=8)
     assert [r["kind"] for r in rows] == ["article", "error", "article"]
     assert [art.id for _, art in done] == ["a0", "a2"]
-    assert rows[1]["source"] == "f1.txt" and rows[1]["reason"] == "analysis failed: ValueError: cannot parse this"
+    assert rows[1]["source"] == "f1.txt" and rows[1]["reason"] == "cannot analyse: ValueError: cannot parse this"

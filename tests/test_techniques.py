@@ -189,7 +189,65 @@ def test_summary_counts_rates_and_sentence_share():
     assert s["per_1000_words"] == pytest.approx(1000 * 4 / 10)
     assert s["sentence_share"] == pytest.approx(2 / 3, abs=1e-3)
     empty = summarize(Article(id="y", text=text, spans=sentences), layers={"sentence", "technique"})["technique"]
-    assert empty == {"count": 0, "by_technique": {}, "per_1000_words": 0.0, "sentence_share": 0.0}
+    assert empty == {"count": 0, "by_technique": {}, "per_1000_words": 0.0, "sentence_share": 0.0,
+                     "own_voice": {"count": 0, "words": 10, "per_1000_words": 0.0},
+                     "quoted": {"count": 0, "words": 0, "per_1000_words": 0.0}}
+
+
+def test_summary_counts_own_voice_and_quoted_apart():
+    text = 'The mayor said: "These phony polls are a rigged election hoax." Critics call the mayor a crook.'
+    q0 = text.index("phony polls")
+    crook = text.index("crook")
+    tech = [Span("technique", q0, q0 + 11, "Loaded_Language", "phony polls", {"score": 0.9, "voice": "quoted"}),
+            Span("technique", crook, crook + 5, NAME_CALLING, "crook", {"score": 0.8, "voice": "own"})]
+    s = summarize(Article(id="v", text=text, spans=tech), layers={"technique"})["technique"]
+    assert s["own_voice"] == {"count": 1, "words": 9, "per_1000_words": pytest.approx(1000 / 9, abs=0.01)}
+    assert s["quoted"] == {"count": 1, "words": 8, "per_1000_words": 125.0}
+
+
+def test_no_technique_span_crosses_a_paragraph_break():
+    text = "aa bb cc\n\ndd ee ff"
+    offsets = [(0, 2), (3, 5), (6, 8), (10, 12), (13, 15), (16, 18)]
+    probs = np.array([0.1, 0.9, 0.9, 0.9, 0.9, 0.1])
+    spans = decode_si(probs, offsets, text, 0.5, gap=3)
+    assert [text[s:e] for s, e, _ in spans] == ["bb cc", "dd ee"]
+    # a single line break (a sentence a line, as in PTC's files) is no paragraph break
+    one = text.replace("\n\n", " \n")
+    assert [one[s:e] for s, e, _ in decode_si(probs, offsets, one, 0.5, gap=3)] == ["bb cc \ndd ee"]
+
+
+def test_voice_says_whether_a_span_is_quoted():
+    from newsprobe.core.quotes import quoted_regions
+    from newsprobe.layers.techniques.component import voice
+
+    text = ('He called it “a rigged election” and ‘phony polls’. We don’t agree.\n'
+            '"An unclosed quote runs to the end of its paragraph\nbut not into the next.')
+    assert voice(text, text.index("rigged"), text.index("rigged") + 15) == "quoted"
+    assert voice(text, text.index("phony"), text.index("phony") + 11) == "quoted"
+    assert voice(text, text.index("agree"), text.index("agree") + 5) == "own"
+    assert voice(text, text.index("unclosed"), text.index("unclosed") + 8) == "quoted"
+    assert voice(text, text.index("but not"), text.index("but not") + 7) == "own"
+    assert [text[s:e] for s, e in quoted_regions(text)][:2] == ["a rigged election", "phony polls"]
+
+
+@pytest.mark.parametrize(("span", "appeal"), [
+    ("Americans", False), ("a country's", False), ("national", False),
+    ("our great nation", True), ("real Americans must stand up", True), ("Make America great again!", True),
+])
+def test_flag_waving_needs_an_appeal(span, appeal):
+    from newsprobe.layers.techniques.tagger import APPEAL
+
+    assert bool(APPEAL.search(span)) is appeal
+
+
+def test_seed_flag_waving_spans_carry_an_appeal(seed_article):
+    from newsprobe.layers.techniques.tagger import APPEAL
+
+    for sp in seed_article.layer("technique"):
+        assert "\n\n" not in sp.text
+        assert sp.attrs["voice"] in {"own", "quoted"}
+        if sp.label == "Flag-Waving":
+            assert APPEAL.search(sp.text), sp.text
 
 
 # --------------------------------------------------------------------------- eval CLI

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from newsprobe.core.errors import NewsprobeError
 from newsprobe.core.model import Article, Document, IngestError
-from newsprobe.core.pipeline import analyse, load_nlp
+from newsprobe.core.pipeline import analyse, check_length, load_nlp
 from newsprobe.core.registry import parse_layers
 from newsprobe.io.prepare import prepare
 from newsprobe.io.read import iter_documents
@@ -17,7 +17,12 @@ from newsprobe.io.read import iter_documents
 def _looks_like_path(value: str | Path) -> bool:
     if isinstance(value, Path):
         return True
-    return len(value) < 4096 and "\n" not in value and Path(value).exists()
+    if len(value) >= 4096 or "\n" in value:
+        return False
+    try:
+        return Path(value).exists()
+    except OSError:  # a one-line text longer than a file name may be ("File name too long")
+        return False
 
 
 def _first_document(path: str | Path) -> Document:
@@ -49,6 +54,8 @@ def analyze(
     given = {"title": title, "outlet": outlet, "published": published, "url": url}
     doc = replace(doc, **{k: v for k, v in given.items() if v is not None})
     art = prepare(doc)
+    if not isinstance(art, IngestError):
+        art = check_length(art)  # over the limit: reported, not analysed
     if isinstance(art, IngestError):
         raise NewsprobeError(str(art))
     nlp = load_nlp(parse_layers(layers), technique_threshold=technique_threshold)

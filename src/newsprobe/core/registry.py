@@ -32,7 +32,9 @@ class Layer:
     - `report(article, spans) -> rich renderable`: its section of the text report;
     - `panel(article, spans) -> dict | None`: context for the template `panel_template` (a file beside the
       module, found by the web app's template loader) on the article page; None shows nothing;
-    - `evaluate`: a function that becomes `newsprobe eval <evaluate_name>` (a Typer command).
+    - `evaluate`: a function that becomes `newsprobe eval <evaluate_name>` (a Typer command); `evaluations` adds
+      more, as (name, "module:function") pairs, for a layer measured on several kinds of gold data (attribution:
+      spans on PolNeAR, source types on our sourcing gold set).
     """
 
     name: str
@@ -53,6 +55,12 @@ class Layer:
     panel_template: str | None = None
     evaluate: str | None = None
     evaluate_name: str | None = None
+    evaluations: tuple[tuple[str, str], ...] = ()
+
+    def eval_commands(self) -> list[tuple[str, Callable[..., Any]]]:
+        """Every `newsprobe eval` command this layer brings: (name, function), `evaluate` first."""
+        refs = ([(self.evaluate_name or self.name, self.evaluate)] if self.evaluate else []) + list(self.evaluations)
+        return [(name, resolve(ref)) for name, ref in refs]
 
     def hook(self, part: str) -> Callable[..., Any] | None:
         """The function behind one of the hooks (`summary`, `summary_line`, `report`, `panel`, `evaluate`), imported

@@ -15,6 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from newsprobe.core.chars import deep, printable
 from newsprobe.core.model import Article, Span
 from newsprobe.core.registry import resolve
 
@@ -87,6 +88,8 @@ def _summary(article: Article) -> Text:
         if fn is not None and layer.span_layer in s:
             out.append(f" · {fn(s[layer.span_layer])}")
     out.append(f" · removed lines: {len(article.removed)}")
+    for name, why in (s.get("skipped") or {}).items():
+        out.append(f" · {name} skipped ({why})", style="yellow")
     return out
 
 
@@ -117,4 +120,6 @@ def render(article: Article) -> Group:
 
 
 def print_report(article: Article, console: Console | None = None) -> None:
-    (console or Console()).print(render(article))
+    """The report on a terminal. Every string of the article (text, title, spans, attrs, debris) goes through
+    `printable` first, which keeps offsets: an escape sequence in a scraped page shows as symbols, never acts."""
+    (console or Console()).print(render(deep(article, printable)))

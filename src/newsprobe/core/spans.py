@@ -6,7 +6,8 @@ Contract for every layer's component (so that `doc_to_spans` can export a layer 
 - it writes its spans to ``doc.spans["<layer>"]`` (a SpanGroup; spans may overlap) with `write_layer`, which keeps
   one JSON-serialisable attrs dict per span in the group's own ``attrs``: spaCy keys ``span._`` values by character
   offsets alone, so two layers with a span at the same place would otherwise share, and overwrite, one dict;
-- it reads the publication date, where it needs one, from ``doc._.published`` (ISO string or None).
+- it reads the publication date, where it needs one, from ``doc._.published`` (ISO string or None), and the
+  article's title from ``doc._.title``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ if not SpacySpan.has_extension("attrs"):
     SpacySpan.set_extension("attrs", default=None)
 if not Doc.has_extension("published"):
     Doc.set_extension("published", default=None)
+if not Doc.has_extension("title"):
+    Doc.set_extension("title", default=None)
 
 ATTRS_KEY = "newsprobe_attrs"
 # Span groups spaCy or other components may keep for their own use; not layers of ours.

@@ -22,6 +22,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from importlib import resources
 
+from newsprobe.core.dates import dateline as dateline_of
 from newsprobe.core.model import Removed
 
 # Reasons, shared with the tests and the report so that one wording is used everywhere.
@@ -101,27 +102,6 @@ _RELATED_HEADERS = frozenset(
 )  # fmt: skip
 _BYLINE = re.compile(r"^(?:by|von|par|por)\s+\S", re.I)
 
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
-_DATE = (
-    rf"(?:{_DAY}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+{_DAY},?\s+\d{{4}}"
-    r"|\d{4}-\d{1,2}-\d{1,2}(?:T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?"
-    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}/\d{1,2}/\d{1,2})"
-)
-_TIME = r"(?:\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*(?:[a-z]{2,5}|[+-]\d{2}:?\d{2}))?)"
-_DATE_LABEL = (
-    r"(?:(?:published|updated|posted|last updated|last modified|date|created)\s*(?:on|at)?\s*[:\-–—]?\s*)"
-)
-_DATELINE = re.compile(
-    rf"^{_DATE_LABEL}?(?:{_WEEKDAY}\s*,?\s*)?(?:{_TIME}\s*[,|\-–—]?\s*)?{_DATE}"
-    rf"(?:\s*(?:[,|\-–—/]|at)?\s*{_TIME})?$",
-    re.I,
-)
-_DATE_LABEL_RE = re.compile(rf"^{_DATE_LABEL}", re.I)
 
 
 def _load_lexicon() -> tuple[frozenset[str], tuple[str, ...]]:
@@ -230,7 +210,7 @@ def _debris_reason(s: str, words: int, repeated: Collection[str]) -> str | None:
         return None
     if words <= 2 and _URL_ONLY.match(s):
         return URL_ONLY
-    if words <= 12 and _DATELINE.match(s):
+    if words <= 12 and dateline_of(s) is not None:
         return DATELINE
     if not any(ch.isalpha() for ch in s):
         if not any(ch.isalnum() for ch in s):
@@ -318,7 +298,7 @@ def clean_text(
             reason = reason or RELATED_BLOCK
             in_block = RELATED_MAX_LINES
         if reason == DATELINE and dateline is None:
-            dateline = _DATE_LABEL_RE.sub("", s).strip()
+            dateline = dateline_of(s)
         lines.append(_Line(number, s, words, reason))
 
     kept = [ln for ln in lines if ln.reason is None]

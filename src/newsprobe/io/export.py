@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, fields
 from pathlib import Path
@@ -48,6 +49,19 @@ def extract_df(articles: Iterable[Article], table: str = "spans") -> pd.DataFram
     raise ValueError(f"unknown table {table!r}: choose spans or articles")
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?%?")
+
+
+def defuse_formula(value):
+    """A cell a spreadsheet would run as a formula (`=HYPERLINK(...)`, `@SUM(...)`, `+cmd|...`) gets a leading
+    apostrophe, the usual way to say "this is text"; numbers such as -3.5 stay numbers. Scraped titles and texts are
+    written by strangers, and a CSV export is opened by double-clicking it."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def write_jsonl(articles: Iterable[Article], out: IO[str]) -> int:
     n = 0
     for a in articles:
@@ -70,6 +84,9 @@ def flat(df: pd.DataFrame) -> pd.DataFrame:
 def write_table(articles: Iterable[Article], path: Path | IO[str], fmt: str, table: str = "spans") -> int:
     df = flat(extract_df(articles, table))
     if fmt == "csv":
+        for col in df.columns:
+            if not pd.api.types.is_numeric_dtype(df[col]):
+                df[col] = df[col].map(defuse_formula)
         df.to_csv(path, index=False)
     elif fmt == "parquet":
         df.to_parquet(path, index=False)

@@ -1,47 +1,21 @@
 """From an ingested `Document` to an `Article`: clean text, metadata from text when missing, language.
 
 Kept apart from the spaCy analysis because it is cheap: the store can skip an article it already
-holds before paying for the parse, which is what makes ingest resumable at low cost.
+holds before paying for the parse, which is what makes ingest resumable at low cost. So it imports no layer and no
+spaCy: dates come from the shared grammar in `newsprobe.core.dates`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
-from datetime import date, datetime
 from urllib.parse import urlparse
 
+from newsprobe.core.chars import scrub_document
+from newsprobe.core.dates import normalize_published
 from newsprobe.core.model import Article, Document, IngestError, content_id
 from newsprobe.io.clean import clean_text
-from newsprobe.layers.dates.component import parse_date
 
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
-
-
-def normalize_published(value: str | None) -> str | None:
-    """Publication dates arrive in many shapes; store ISO `YYYY-MM-DD` (with time when given) or nothing."""
-    if not value:
-        return None
-    value = str(value).strip()
-    if m := _ISO.search(value):
-        y, mo, d = int(m[1]), int(m[2]), int(m[3])
-        if _valid(y, mo, d):
-            if m[4]:
-                return datetime(y, mo, d, int(m[4]), int(m[5]), int(m[6] or 0)).isoformat()
-            return date(y, mo, d).isoformat()
-    # Anything else ("Mon Aug 29, 2016 1:31", "29 August 2016"): the date layer's parser, with no anchor,
-    # so only absolute dates come back.
-    day = parse_date(value, None)
-    return day["value"] if day["granularity"] == "day" else None
-
-
-def _valid(y: int, mo: int, d: int) -> bool:
-    try:
-        date(y, mo, d)
-    except ValueError:
-        return False
-    return 1900 <= y <= 2100
-
+__all__ = ["detect_language", "document_id", "normalize_published", "outlet_from_url", "prepare"]
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code from py3langid on the first few thousand characters (enough, and bounded cost)."""
@@ -67,6 +41,7 @@ def document_id(doc: Document) -> str:
 
 
 def prepare(doc: Document, repeated: Collection[str] = ()) -> Article | IngestError:
+    doc = scrub_document(doc)  # text from the web form or the Python API has not been through a reader
     if not doc.text or not doc.text.strip():
         return IngestError(doc.source, "no article text")
     cleaned = clean_text(doc.text, title=doc.title, section=doc.section, repeated=repeated)

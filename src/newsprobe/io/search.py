@@ -9,6 +9,7 @@ day it lands.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,7 +17,13 @@ from typing import Any
 
 from newsprobe.core.errors import NewsprobeError
 
-MARKS = ("\x02", "\x03")  # control characters never occur in clean text, unlike brackets
+MARKS = ("\x02", "\x03")  # control characters never occur in clean text (readers drop them), unlike brackets
+# Bounded work: a query of many prefix terms (`a* b* c* ... z*`) makes FTS5 merge the posting lists of most of the
+# vocabulary; the term limit refuses the absurd ones at once and the time budget stops whatever else runs long.
+SEARCH_BUDGET_S = 5.0
+MAX_TERMS = 32
+MAX_PREFIX_TERMS = 8
+_PROGRESS_STEPS = 2_000  # SQLite virtual-machine steps between two looks at the clock
 ANONYMOUS = "anonymous"
 # Messages SQLite gives for a MATCH expression it cannot parse; other errors (locked, I/O) are real.
 _QUERY_ERRORS = ("fts5", "unterminated string", "unknown special query", "no such column", "malformed match")
@@ -98,8 +105,54 @@ def is_query_error(exc: sqlite3.OperationalError) -> bool:
     return any(marker in message for marker in _QUERY_ERRORS)
 
 
+def check_terms(query: str) -> None:
+    """Refuse a query with more terms, or more prefix terms, than a search may cost (NewsprobeError, a 422 on the
+    web)."""
+    terms = query.split()
+    if len(terms) > MAX_TERMS:
+        raise NewsprobeError(f"too many search terms: {len(terms)} (at most {MAX_TERMS})")
+    prefixes = sum(1 for t in terms if t.rstrip('")').endswith("*"))
+    if prefixes > MAX_PREFIX_TERMS:
+        raise NewsprobeError(f"too many prefix terms (word*): {prefixes} (at most {MAX_PREFIX_TERMS})")
+
+
+class _Deadline:
+    """A SQLite progress handler that interrupts the statement running when the budget is spent."""
+
+    def __init__(self, budget_s: float) -> None:
+        self.budget_s = budget_s
+        self.end = time.monotonic() + budget_s
+        self.hit = False
+
+    def __call__(self) -> int:
+        if time.monotonic() > self.end:
+            self.hit = True
+            return 1
+        return 0
+
+
 def search(db: sqlite3.Connection, filters: Filters, limit: int = 20, offset: int = 0,
-           marks: tuple[str, str] = MARKS) -> tuple[int, list[SearchHit]]:
+           marks: tuple[str, str] = MARKS, budget_s: float | None = SEARCH_BUDGET_S) -> tuple[int, list[SearchHit]]:
+    """The search, stopped with a NewsprobeError when it takes longer than `budget_s` seconds (None: no limit)."""
+    check_terms(filters.q)
+    if budget_s is None:
+        return _search(db, filters, limit, offset, marks)
+    deadline = _Deadline(budget_s)
+    db.set_progress_handler(deadline, _PROGRESS_STEPS)
+    try:
+        return _search(db, filters, limit, offset, marks)
+    except sqlite3.OperationalError as exc:
+        if deadline.hit or "interrupted" in str(exc).lower():
+            raise NewsprobeError(
+                f"search stopped: it took longer than {budget_s:g} s; use fewer or longer prefix terms, or a filter"
+            ) from None
+        raise
+    finally:
+        db.set_progress_handler(None, 0)
+
+
+def _search(db: sqlite3.Connection, filters: Filters, limit: int = 20, offset: int = 0,
+            marks: tuple[str, str] = MARKS) -> tuple[int, list[SearchHit]]:
     """(total, hits of the page). With a query: bm25 order, snippets around the matches. Without one:
     the newest articles matching the filters, so the corpus page is useful before the first search.
 
@@ -157,6 +210,7 @@ def _with_fallback(run: Callable[[str], Any], query: str) -> Any:
     except sqlite3.OperationalError as exc:
         if not is_query_error(exc):
             raise
+    check_terms(quote_terms(query))
     try:
         return run(quote_terms(query))
     except sqlite3.OperationalError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -101,37 +102,110 @@ def article_from_row(row: sqlite3.Row | dict, spans: list[Span]) -> Article:
 
 
 class Store:
-    """An open newsprobe database. Use as a context manager; not shared between threads."""
+    """An open newsprobe database. Use as a context manager; not shared between threads.
 
-    def __init__(self, path: str | Path) -> None:
+    `readonly=True` is for the commands that only read (search, show, export, sources, the web app's pages): the file
+    is opened read-only, so a file that is not a newsprobe store is never changed (no tables added, no switch to WAL,
+    no `user_version` written), and a store on a read-only file or folder can still be read. An older newsprobe store
+    opened that way is upgraded in place when its file can be written, and read as it is otherwise. Any file that is
+    not a newsprobe store, or not SQLite at all, is a `NewsprobeError` naming it, in either mode.
+    """
+
+    def __init__(self, path: str | Path, readonly: bool = False) -> None:
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a batch is exactly one transaction.
-        self._db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA busy_timeout = 30000")
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = NORMAL")
-        self._db.execute("PRAGMA foreign_keys = ON")
-        self._migrate()
+        self.readonly = readonly
+        memory = self.path == ":memory:"
+        if not memory:
+            where = Path(self.path)
+            if where.is_dir():
+                raise NewsprobeError(f"{self.path}: is a directory, not a store file (give a file name with --db)")
+            if readonly and not where.exists():
+                raise NewsprobeError(f"{self.path}: no such store")
+            if not readonly:
+                try:
+                    where.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as err:
+                    raise NewsprobeError(f"{self.path}: cannot create the store's folder: {err.strerror}") from None
+        try:
+            self._db = self._connect(readonly and not memory)
+            self._check()
+            if not self.readonly:
+                self._db.execute("PRAGMA journal_mode = WAL")
+                self._db.execute("PRAGMA synchronous = NORMAL")
+                self._db.execute("PRAGMA foreign_keys = ON")
+                self._migrate()
+            elif self.version < SCHEMA_VERSION:
+                self._upgrade_if_writable()
+        except sqlite3.DatabaseError as err:
+            self._close_quietly()
+            raise store_error(self.path, err) from None
+        except NewsprobeError:
+            self._close_quietly()
+            raise
 
-    def _migrate(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+    def _connect(self, readonly: bool) -> sqlite3.Connection:
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a batch is exactly one transaction.
+        if not readonly:
+            db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+        else:
+            uri = Path(self.path).resolve().as_uri()
+            try:
+                db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=30.0, isolation_level=None)
+                db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            except sqlite3.OperationalError:
+                # A store in WAL mode in a folder we cannot write: SQLite cannot make its shared-memory file. Nothing
+                # can write there either, so reading it as an immutable file is safe.
+                db = sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=30.0, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA busy_timeout = 30000")
+        return db
+
+    def _check(self) -> None:
+        """Refuse, before any change, a database that is not a newsprobe store: a newer one, one with a clashing
+        `articles` table, another program's. An empty database is a new store (only when writing)."""
+        version = self.version
+        tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
         if version > SCHEMA_VERSION:
-            self._db.close()
             raise NewsprobeError(
                 f"{self.path}: store schema version {version} is newer than this newsprobe supports "
                 f"({SCHEMA_VERSION}); upgrade newsprobe"
             )
-        for step, what, statements in MIGRATIONS:
-            if step <= version:
-                continue
-            with self._transaction():
-                for statement in statements:
-                    self._db.execute(statement)
-                self._db.execute(f"PRAGMA user_version = {step}")
-            log.info("%s: store upgraded to version %d (%s)", self.path, step, what)
+        if not tables:
+            if self.readonly:
+                raise NewsprobeError(f"{self.path}: empty database, not a newsprobe store; "
+                                     f"create one with `newsprobe ingest PATH --db {self.path}`")
+            return
+        missing = NEWSPROBE_TABLES - tables
+        columns = {r[1] for r in self._db.execute("PRAGMA table_info(articles)")} if "articles" in tables else set()
+        if missing or not {"seq", "id", "text", "added_at"} <= columns:
+            shown = ", ".join(sorted(t for t in tables if not t.startswith(("sqlite_", "articles_fts_"))))[:200]
+            clash = " (its `articles` table is not newsprobe's)" if "articles" in tables else ""
+            raise NewsprobeError(f"{self.path}: not a newsprobe store{clash}; it has tables: {shown}. "
+                                 "newsprobe leaves it unchanged: give another file with --db")
+
+    def _upgrade_if_writable(self) -> None:
+        """An older newsprobe store opened for reading: upgrade it as any opening would, when the file allows."""
+        if not os.access(self.path, os.W_OK) or not os.access(Path(self.path).parent, os.W_OK):
+            return
+        try:
+            writer = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+        except sqlite3.Error:
+            return
+        try:
+            _migrate(writer, self.path)
+        except (sqlite3.OperationalError, NewsprobeError) as err:
+            log.info("%s: read as version %d, not upgraded (%s)", self.path, self.version, err)
+        finally:
+            writer.close()
+
+    def _close_quietly(self) -> None:
+        try:
+            self._db.close()
+        except (AttributeError, sqlite3.Error):
+            pass
+
+    def _migrate(self) -> None:
+        _migrate(self._db, self.path)
 
     @property
     def has_span_index(self) -> bool:
@@ -288,6 +362,36 @@ class Store:
         ):
             spans[aid].append(Span(layer, start, end, label, text, json.loads(attrs)))
         return [article_from_row(row, spans[row["id"]]) for row in rows]
+
+
+def _migrate(db: sqlite3.Connection, path: str) -> None:
+    """Bring the store to `SCHEMA_VERSION`, one step of `MIGRATIONS` per transaction."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    for step, what, statements in MIGRATIONS:
+        if step <= version:
+            continue
+        with _Transaction(db):
+            for statement in statements:
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {step}")
+        log.info("%s: store upgraded to version %d (%s)", path, step, what)
+
+
+def store_error(path: str, err: sqlite3.Error) -> NewsprobeError:
+    """One line for what SQLite says about a file that is not a (healthy) store."""
+    message = str(err)
+    lowered = message.lower()
+    if "not a database" in lowered:
+        return NewsprobeError(f"{path}: not a SQLite database (not a newsprobe store, or a damaged one)")
+    if "malformed" in lowered or "corrupt" in lowered:
+        return NewsprobeError(f"{path}: the store is damaged ({message}); restore it from a copy or ingest again")
+    if "readonly" in lowered or "read-only" in lowered:
+        return NewsprobeError(f"{path}: the store is read-only ({message}); reading commands still work")
+    if "unable to open" in lowered:
+        return NewsprobeError(f"{path}: cannot open the store ({message}): check the path and its permissions")
+    if "locked" in lowered or "busy" in lowered:
+        return NewsprobeError(f"{path}: the store is busy ({message}); try again when the other writer is done")
+    return NewsprobeError(f"{path}: {message}")
 
 
 class _Transaction:

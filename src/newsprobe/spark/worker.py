@@ -36,7 +36,6 @@ PREPARED_SCHEMA = "pos bigint, kind string, id string, article string, source st
 ANALYSED_SCHEMA = ("pos bigint, kind string, article string, source string, reason string, worker string, "
                    "loads bigint")
 FLUSH = 256  # rows per output batch of the read stage (a WARC can hold thousands of pages)
-REASON_CHARS = 300
 
 
 def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
@@ -155,8 +154,9 @@ def repeated_lines(config: dict, wanted: pd.DataFrame, seen: pd.DataFrame) -> pd
 
 
 def prepare_rows(config: dict, frames: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-    """Documents (pos, doc, repeated) to clean articles, or errors; exactly `newsprobe.io.prepare.prepare`."""
-    from newsprobe.io.prepare import prepare
+    """Documents (pos, doc, repeated) to clean articles, or errors: what the local run does to each document
+    (`newsprobe.run._prepare_one`: `prepare`, its errors kept against the item, the length check)."""
+    from newsprobe.run import _prepare_one as prepare
 
     def rows() -> Iterator[dict]:
         for frame in frames:
@@ -224,30 +224,20 @@ def analyse_rows(config: dict, frames: Iterable[pd.DataFrame]) -> Iterator[pd.Da
 
 
 def _analyse_batch(batch: list[tuple[int, str]], nlp, size: int) -> tuple[list[dict], list[tuple[int, Article]]]:
-    """Rows for a batch, and its analysed articles."""
-    from newsprobe.core.pipeline import analyse
+    """Rows for a batch, and its analysed articles: `newsprobe.run.analyse_each`, which analyses the batch and, when
+    it fails, each article alone, so only the article at fault becomes an error (with the local run's wording)."""
+    from newsprobe.run import analyse_each
 
-    try:
-        arts = [Article.from_dict(json.loads(a)) for _, a in batch]
-        done = list(analyse(arts, batch_size=size, nlp=nlp))
-        pairs = [(int(pos), art) for (pos, _), art in zip(batch, done, strict=True)]
-        return [{"pos": pos, "kind": "article", "article": art.to_json(indent=None)} for pos, art in pairs], pairs
-    except Exception:
-        if len(batch) > 1:  # find the article at fault; the rest of the batch is analysed as usual
-            rows: list[dict] = []
-            pairs = []
-            for item in batch:
-                r, p = _analyse_batch([item], nlp, size)
-                rows += r
-                pairs += p
-            return rows, pairs
-        pos, raw = batch[0]
-        source = json.loads(raw).get("source") or ""
-        import traceback
-
-        reason = " ".join(traceback.format_exc().strip().splitlines()[-1:]) or "unknown error"
-        return [{"pos": pos, "kind": "error", "source": source,
-                 "reason": f"analysis failed: {reason}"[:REASON_CHARS]}], []
+    arts = [Article.from_dict(json.loads(a)) for _, a in batch]
+    rows: list[dict] = []
+    pairs: list[tuple[int, Article]] = []
+    for (pos, _), item in zip(batch, analyse_each(arts, nlp, size), strict=True):
+        if isinstance(item, IngestError):
+            rows.append({"pos": pos, "kind": "error", "source": item.source, "reason": item.reason})
+        else:
+            rows.append({"pos": pos, "kind": "article", "article": item.to_json(indent=None)})
+            pairs.append((int(pos), item))
+    return rows, pairs
 
 
 # -- tables ------------------------------------------------------------------------------------------------------

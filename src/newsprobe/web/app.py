@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -69,19 +69,28 @@ def create_app(
     token: str | None = None,
     max_upload_bytes: int = 2_000_000,
     allowed_hosts: Sequence[str] | None = None,
+    analysis_workers: int = 0,
+    analysis_queue: int = 4,
+    analysis_budget_s: float = 60.0,
 ) -> FastAPI:
     """The app over the store at `db_path` (created if missing).
 
     `token`: when set, every request needs it (Bearer header, or `?token=` once in a browser, which sets a
     cookie). `max_upload_bytes` bounds every request body, uploads included. `allowed_hosts`: the Host
     headers accepted; loopback names by default, which defeats DNS rebinding against a local server
-    (pass `["*"]` to serve under another name, and then use a token).
+    (pass `["*"]` to serve under another name, and then use a token). `analysis_workers` processes analyse texts
+    (0: in this process, one at a time), with at most `analysis_queue` waiting and `analysis_budget_s` seconds each;
+    past that a request gets 503 with Retry-After (see `newsprobe.web.analysis`).
     """
     from newsprobe.layers import LAYERS
     from newsprobe.web import routes_api, routes_pages
+    from newsprobe.web.analysis import AnalysisPool
 
     db_path = Path(db_path)
-    with Store(db_path) as store:  # create and migrate once, so request handlers only ever read or append
+    # Create (or upgrade) the store once, so request handlers only ever read or append; an existing file is first
+    # checked read-only, so a database that is not a newsprobe store is refused without being touched.
+    existing = db_path.exists() and not db_path.is_dir() and db_path.stat().st_size > 0
+    with Store(db_path, readonly=existing) as store:
         probe = store.has_span_index
     app = NewsprobeApp(
         title="newsprobe",
@@ -89,6 +98,7 @@ def create_app(
         summary="Articles as clean text plus standoff spans (entities, dates, claims, sources, techniques).",
         docs_url=None,  # the Swagger page loads scripts from a CDN, which the CSP (rightly) blocks
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.guard_token = token or None
     app.guard_max_body = max_upload_bytes
@@ -97,6 +107,8 @@ def create_app(
     app.state.templates = templates(LAYERS)
     app.state.aggregates = AggregateCache()
     app.state.span_probe = probe
+    app.state.analysis = AnalysisPool(workers=analysis_workers, queue=analysis_queue, budget_s=analysis_budget_s)
+
     hosts = list(allowed_hosts) if allowed_hosts is not None else list(LOOPBACK_HOSTS)
     if "*" not in hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts)
@@ -108,11 +120,19 @@ def create_app(
     return app
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI):
+    """Start the analysis workers with the server (they load their models meanwhile); stop them with it."""
+    app.state.analysis.start()
+    yield
+    app.state.analysis.close()
+
+
 @contextmanager
-def open_store(request: Request) -> Iterator[Store]:
+def open_store(request: Request, write: bool = False) -> Iterator[Store]:
     """A Store for this request, opened and closed on the calling worker thread (sqlite3 connections
-    must not cross threads)."""
-    store = Store(request.app.state.db_path)
+    must not cross threads); read-only unless the request saves an article."""
+    store = Store(request.app.state.db_path, readonly=not write)
     try:
         yield store
     finally:

@@ -14,6 +14,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from newsprobe.core.errors import NewsprobeError
+from newsprobe.core.model import Document
 from newsprobe.core.schema import article_model
 from newsprobe.io.search import MARKS, Filters, search
 from newsprobe.web import analysis
@@ -35,6 +36,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "Token required"},
     413: {"model": ErrorOut, "description": "Request body too large"},
     422: {"model": ErrorOut, "description": "Invalid input"},
+}
+BUSY: dict[int | str, dict[str, Any]] = {
+    503: {"model": ErrorOut, "description": "Busy: every analysis worker taken and the queue full, or the analysis "
+                                           "ran past the time budget; retry after the Retry-After seconds"},
 }
 
 
@@ -80,6 +85,12 @@ class OutletOut(BaseModel):
     anonymous_share: float | None = Field(..., description="Share of them with an anonymous source; null if none.")
     techniques: int
     techniques_per_1000_words: float | None = Field(..., description="null while no article has that layer.")
+    techniques_own: int = Field(0, description="Technique spans in the outlet's own voice (outside quotations).")
+    techniques_quoted: int = Field(0, description="Technique spans inside quotations (what the outlet reports).")
+    techniques_own_per_1000_words: float | None = Field(
+        None, description="Own-voice technique spans per 1,000 words outside quotations; null without data.")
+    techniques_quoted_per_1000_words: float | None = Field(
+        None, description="Quoted technique spans per 1,000 words inside quotations; null without data.")
     first_published: str | None
     last_published: str | None
     months: dict[str, int] = Field(..., description="Articles per month (YYYY-MM) with a publication date.")
@@ -88,19 +99,26 @@ class OutletOut(BaseModel):
 ArticleId = Annotated[str, Path(pattern=ID_PATTERN, description="Article id (or a unique prefix of 6+ characters).")]
 
 
-@router.post("/analyze", response_model=ArticleOut, responses=ERRORS)
+@router.post("/analyze", response_model=ArticleOut, responses={**ERRORS, **BUSY})
 def analyze(body: AnalyzeIn, request: Request) -> dict[str, Any]:
     """Analyse an article: clean text, metadata and every layer, as `newsprobe analyze` prints it."""
-    try:
-        article = analysis.analyse_text(
-            body.text, title=body.title, outlet=body.outlet, published=body.published, url=body.url
-        )
-    except NewsprobeError as exc:
-        raise HTTPException(422, f"cannot analyse this text: {exc}") from None
+    meta = {"title": body.title, "outlet": body.outlet, "published": body.published, "url": body.url}
+    article = run_analysis(request, Document(source="<text>", text=body.text), meta)
     if body.save:
-        with open_store(request) as store:
+        with open_store(request, write=True) as store:
             store.add_many([article])
     return article.to_dict()
+
+
+def run_analysis(request: Request, doc: Document, meta: dict[str, str | None]):
+    """The analysis through the app's bounded pool: 503 with Retry-After when it is full or the budget runs out,
+    422 when the text cannot be analysed."""
+    try:
+        return request.app.state.analysis.run(doc, meta)
+    except analysis.Busy as exc:
+        raise HTTPException(503, str(exc), headers={"Retry-After": str(exc.retry_after)}) from None
+    except NewsprobeError as exc:
+        raise HTTPException(422, f"cannot analyse this text: {exc}") from None
 
 
 @router.get("/articles/{article_id}", response_model=ArticleOut,
@@ -164,6 +182,9 @@ def outlets(request: Request) -> list[OutletOut]:
             outlet=s.outlet, articles=s.articles, words=s.words, attributions=s.attributions,
             anonymous_share=s.anonymous_share, techniques=s.techniques,
             techniques_per_1000_words=s.techniques_per_1000_words(agg.has_techniques),
+            techniques_own=s.techniques_own, techniques_quoted=s.techniques_quoted,
+            techniques_own_per_1000_words=s.voice_per_1000_words(agg.has_techniques)[0],
+            techniques_quoted_per_1000_words=s.voice_per_1000_words(agg.has_techniques)[1],
             first_published=s.first_published, last_published=s.last_published, months=dict(sorted(s.months.items())),
         )
         for s in agg.outlets

@@ -16,7 +16,7 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from newsprobe.core.errors import NewsprobeError
-from newsprobe.core.model import SCHEMA, Article
+from newsprobe.core.model import SCHEMA, Article, Document
 from newsprobe.io.search import MARKS, Filters, search
 from newsprobe.web import analysis
 from newsprobe.web.app import ID_PATTERN, open_store, render
@@ -195,17 +195,21 @@ def analyze_submit(
             doc = analysis.document_from_upload(data, file.filename, file.content_type)
             if doc.text and len(doc.text) > MAX_TEXT_CHARS:
                 return again(f"the text is longer than {MAX_TEXT_CHARS:,} characters")
-            article = analysis.analyse_document(doc, **meta)
         elif text.strip():
             if len(text) > MAX_TEXT_CHARS:
                 return again(f"the text is longer than {MAX_TEXT_CHARS:,} characters")
-            article = analysis.analyse_text(text, **meta)
+            doc = Document(source="<text>", text=text)
         else:
             return again("paste an article's text or choose a file")
+        article = request.app.state.analysis.run(doc, meta)
+    except analysis.Busy as exc:
+        response = again(str(exc), 503)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     except NewsprobeError as exc:
         return again(f"cannot analyse this: {exc}")
     if save:
-        with open_store(request) as store:
+        with open_store(request, write=True) as store:
             store.add_many([article])
         if _ID.match(article.id):
             return RedirectResponse(f"/articles/{article.id}", status_code=303)
@@ -225,6 +229,8 @@ def outlets_page(request: Request) -> HTMLResponse:
             "anonymous": s.anonymous_share,
             "attributions": s.attributions,
             "techniques": s.techniques_per_1000_words(agg.has_techniques),
+            "techniques_own": s.voice_per_1000_words(agg.has_techniques)[0],
+            "techniques_quoted": s.voice_per_1000_words(agg.has_techniques)[1],
             "first": s.first_published,
             "last": s.last_published,
             "search": "/?" + urlencode({"outlet": s.outlet}) if s.outlet else None,

@@ -32,7 +32,9 @@ CSP = (
 SECURITY_HEADERS = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
+    # same-origin, not no-referrer: under no-referrer a browser sends `Origin: null` with our own form posts, which
+    # cannot then be told from a sandboxed or data: page's; other sites still get no referrer.
+    "referrer-policy": "same-origin",
     "x-frame-options": "DENY",
     "cross-origin-opener-policy": "same-origin",
 }
@@ -160,7 +162,11 @@ class Guard:
                 return error_response(scope, 403, "cross-site requests are not accepted")
             origin = headers.get("origin")
             host = headers.get("host")
-            if origin and origin != "null" and host and origin.split("://", 1)[-1] != host:
+            if origin is not None and origin.strip().lower() == "null":
+                # What a browser sends from a sandboxed iframe, a data: URL or a file: page: an attacker's page can
+                # always produce it, so it is no proof of coming from this app.
+                return error_response(scope, 403, "requests with an opaque origin (Origin: null) are not accepted")
+            if origin and host and origin.split("://", 1)[-1] != host:
                 return error_response(scope, 403, "cross-origin requests are not accepted")
         return None
 

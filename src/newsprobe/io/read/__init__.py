@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from newsprobe.core.chars import label, scrub_document
 from newsprobe.core.model import Document, IngestError
 from newsprobe.io.read.common import UnreadableInput
 from newsprobe.io.read.decode import decode_bytes
@@ -20,25 +21,35 @@ from newsprobe.io.read.html import looks_like_html, read_html
 from newsprobe.io.read.records import iter_csv, iter_jsonl, records_from_json
 from newsprobe.io.read.warc import iter_warc
 
-__all__ = ["UnreadableInput", "iter_documents", "read_html"]
+__all__ = ["UnreadableInput", "iter_documents", "read_html", "scrub_document"]
 
 MAX_BYTES = 20_000_000
 
 
 def iter_documents(
-    paths: Iterable[str | Path], max_bytes: int = MAX_BYTES
+    paths: Iterable[str | Path], max_bytes: int = MAX_BYTES, skip: Iterable[str | Path] = ()
 ) -> Iterator[Document | IngestError]:
     """Every article in `paths`: files, or folders walked recursively in sorted order, hidden entries skipped.
 
     `max_bytes` limits a single-article file (checked before reading, and again after gzip
     decompression) and each record of a streamed container (JSONL line, CSV row, WARC page);
-    container files themselves may be any size.
+    container files themselves may be any size. Files in `skip` (the store being written, inside a folder
+    being ingested) are passed over.
     """
-    for item in expand(paths):
+    for item in expand(paths, skip=skip):
         if isinstance(item, IngestError):
-            yield item
+            yield safe_item(item)
         else:
-            yield from _read_file(item, max_bytes)
+            for read in _read_file(item, max_bytes):
+                yield safe_item(read)
+
+
+def safe_item(item: Document | IngestError) -> Document | IngestError:
+    """The item with its text fit to store (see `newsprobe.core.chars`) and its source fit to print: a lone
+    surrogate in one JSON record or a file name that is not UTF-8 must not sink the run at the first encode."""
+    if isinstance(item, IngestError):
+        return IngestError(label(item.source), label(item.reason))
+    return scrub_document(item)
 
 
 def _read_file(path: Path, max_bytes: int) -> Iterator[Document | IngestError]:

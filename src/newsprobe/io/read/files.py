@@ -46,15 +46,17 @@ def kind_of(path: Path) -> str | None:
     return KINDS.get(os.path.splitext(name)[1])
 
 
-def expand(paths: Iterable[str | Path]) -> Iterator[Path | IngestError]:
+def expand(paths: Iterable[str | Path], skip: Iterable[str | Path] = ()) -> Iterator[Path | IngestError]:
     """Files to read, in order: each path as given, folders recursively in sorted order.
 
     Hidden files and folders (".git", ".DS_Store") are skipped inside folders; a symlinked folder is
-    entered once, so a link loop cannot make the walk endless.
+    entered once, so a link loop cannot make the walk endless. Files in `skip` are left out of folder walks, with
+    the journal files SQLite keeps beside them: a store inside the folder being ingested is not an article.
     """
     if isinstance(paths, str | Path):
         paths = [paths]
     seen: set[tuple[int, int]] = set()
+    skipped = _identities(skip)
     for raw in paths:
         path = Path(raw).expanduser()
         try:
@@ -66,12 +68,27 @@ def expand(paths: Iterable[str | Path]) -> Iterator[Path | IngestError]:
         if not exists:
             yield IngestError(str(raw), "no such file or directory")
         elif is_dir:
-            yield from _walk(path, seen)
+            yield from _walk(path, seen, skipped)
         else:
             yield path
 
 
-def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | IngestError]:
+_SQLITE_SIDE_FILES = ("", "-wal", "-shm", "-journal")
+
+
+def _identities(paths: Iterable[str | Path]) -> set[str]:
+    """Resolved paths of the files to skip and of their SQLite side files."""
+    out: set[str] = set()
+    for p in paths:
+        try:
+            real = os.path.realpath(os.fspath(p))
+        except (OSError, ValueError):
+            continue
+        out.update(real + suffix for suffix in _SQLITE_SIDE_FILES)
+    return out
+
+
+def _walk(folder: Path, seen: set[tuple[int, int]], skipped: set[str] = frozenset()) -> Iterator[Path | IngestError]:
     try:
         st = folder.stat()
         if (st.st_dev, st.st_ino) in seen:
@@ -90,8 +107,8 @@ def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | IngestErr
             yield IngestError(str(entry), describe(err))
             continue
         if is_dir:
-            yield from _walk(entry, seen)
-        else:
+            yield from _walk(entry, seen, skipped)
+        elif not skipped or os.path.realpath(entry) not in skipped:
             yield entry
 
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import lxml.html
 from lxml import etree
 
-from newsprobe.core.model import Document
+from newsprobe.core.model import Document, word_count
 from newsprobe.io.read.common import UnreadableInput
 
 _HTML_START = re.compile(
@@ -28,11 +28,40 @@ _HTML_START = re.compile(
 _FULL_PAGE = re.compile(r"<(?:html|body|head)\b", re.I)
 _BLOCK_TAGS = "div|section|article|main|blockquote|li|ul|ol|dl|dt|dd|table|tbody|thead|tr|td|th|center|figure"
 _INLINE_TAGS = "span|font|b|i|em|strong|u|a|small|big|sub|sup|abbr|cite|mark|s|strike|tt|label|time"
-_BLOCK_RE = re.compile(rf"<(/?)(?:{_BLOCK_TAGS})\b[^>]*>", re.I)
-_INLINE_RE = re.compile(rf"</?(?:{_INLINE_TAGS})\b[^>]*>", re.I)
+# [^<>] rather than [^>]: a run of "<div<div<div..." without ">" must not make each match scan to the end.
+_BLOCK_RE = re.compile(rf"<(/?)(?:{_BLOCK_TAGS})\b[^<>]*>", re.I)
+_INLINE_RE = re.compile(rf"</?(?:{_INLINE_TAGS})\b[^<>]*>", re.I)
 _P_RUN = re.compile(r"(?:</?p>\s*){2,}")  # after flattening: one paragraph break, not 100,000 empty ones
 # Blocks in trafilatura's XML output; anything else (hi, ref, del, ...) is inline.
 _XML_BLOCKS = frozenset({"p", "head", "list", "item", "quote", "table", "row", "cell", "div", "code", "note"})
+
+
+# Budgets checked before lxml sees the page. libxml2 checks each new attribute against the element's others, so one tag
+# with 25,000 attributes took 6.7 s and 100,000 took minutes; no real page has more than a few dozen on one element.
+MAX_HTML_CHARS = 10_000_000
+MAX_ATTRIBUTES = 64
+_LONG_TAG = re.compile(r"<([a-zA-Z][\w:.-]*)([^<>]{512,})>")  # only tags long enough to hold many attributes
+_ATTRIBUTE = re.compile(r"""[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>]*))?""")
+# A page whose extracted body is shorter than this is no article: a menu, a consent wall, a stub ("text" inside
+# 100,000 nested divs). A news brief is a sentence or more; plain-text and JSON items are not held to this.
+MIN_BODY_WORDS = 10
+
+
+def budget(html: str) -> str:
+    """The page cut down to what lxml may be given: at most `MAX_ATTRIBUTES` attributes kept per tag (the rest are
+    dropped; they never carry article text); a page over `MAX_HTML_CHARS` is refused."""
+    if len(html) > MAX_HTML_CHARS:
+        raise UnreadableInput(f"HTML too large to extract: {len(html):,} characters (limit {MAX_HTML_CHARS:,})")
+    if len(html) < 512 + 3:
+        return html
+
+    def trim(m: re.Match[str]) -> str:
+        attrs = _ATTRIBUTE.findall(m.group(2))
+        if len(attrs) <= MAX_ATTRIBUTES:
+            return m.group()
+        return f"<{m.group(1)} {' '.join(attrs[:MAX_ATTRIBUTES])}>"
+
+    return _LONG_TAG.sub(trim, html)
 
 
 def looks_like_html(text: str) -> bool:
@@ -46,6 +75,7 @@ def read_html(html: str, source: str, url: str | None = None) -> Document:
     `url` (from a WARC record or a feed) wins over the page's canonical link, because it is where the
     page was actually found.
     """
+    html = budget(html)
     if not _FULL_PAGE.search(html[:4096]):
         html = f"<html><body><article>{html}</article></body></html>"  # trafilatura rejects bare fragments
     tree = _parse(html)
@@ -61,6 +91,10 @@ def read_html(html: str, source: str, url: str | None = None) -> Document:
         text = (extracted.text or "").replace("\n", "\n\n")
     if not text.strip():
         raise UnreadableInput("no article text found in HTML")
+    words = word_count(text)
+    if words < MIN_BODY_WORDS:
+        raise UnreadableInput(f"no article body in HTML: {words} word{'s' * (words != 1)} of text "
+                              f"(at least {MIN_BODY_WORDS} needed)")
     url = url or extracted.url
     published = extracted.date or _find_date(html, url)
     categories = extracted.categories or []

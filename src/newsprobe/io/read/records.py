@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from newsprobe.core.model import Document, IngestError
-from newsprobe.io.read.common import UnreadableInput, megabytes, too_large
+from newsprobe.io.read.common import UnreadableInput, megabytes
 from newsprobe.io.read.decode import detect_encoding
 from newsprobe.io.read.files import open_stream, read_head
 from newsprobe.io.read.html import read_html
@@ -172,36 +172,133 @@ def records_from_json(text: str, path: str) -> Iterator[Document | IngestError]:
 
 
 def iter_csv(path: Path, max_bytes: int, delimiter: str | None = None) -> Iterator[Document | IngestError]:
-    """CSV or TSV with a header row; rows are numbered from 1 after the header."""
-    csv.field_size_limit(max(csv.field_size_limit(), max_bytes))
-    with _text_stream(path, newline="") as f:
-        reader = csv.reader(_bounded(f, max_bytes), delimiter=delimiter or _sniff_delimiter(path))
+    """CSV or TSV with a header row; rows are numbered from 1 after the header.
+
+    Rows are cut by our own reading of the quotes (RFC 4180: a newline ends a row where the quotes so far are
+    balanced), so damage costs the rows it touches and no more: a line over the size limit is one error and the next
+    line is read; a quoted field over the limit is one error and reading goes on after the field; a quote left open
+    (which would swallow the rows after it into one field) is reported against its row, and the lines after that
+    row are read again as rows.
+    """
+    delimiter = delimiter or _sniff_delimiter(path)
+    csv.field_size_limit(max(csv.field_size_limit(), max_bytes + 1))
+
+    def parse(text: str) -> list[str]:
+        return next(csv.reader([text], delimiter=delimiter, strict=False), [])
+
+    rows = _csv_rows(path, max_bytes)
+    header: list[str] | None = None
+    n = 0
+    for first, kind, text in rows:
+        if header is None:
+            if kind != "row":
+                raise UnreadableInput(f"CSV header line {first} cannot be read ({kind})")
+            header = [h.strip().lower().lstrip("\ufeff") for h in parse(text)]
+            known = set(FIELDS["text"] + FIELDS["html"])
+            if not known & set(header):
+                raise UnreadableInput(f"CSV has no text or html column (columns: {', '.join(header[:12])})")
+            continue
+        if kind == "row" and not text.strip():
+            continue
+        n += 1
+        source = f"{path}#row {n}"
+        if kind == "too large":
+            yield IngestError(source, f"row too large: more than {megabytes(max_bytes)} "
+                                      f"(limit {megabytes(max_bytes)}), from line {first}")
+            continue
+        if kind == "open quote":
+            yield IngestError(source, f"invalid CSV row: a quote opened on line {first} is never closed; "
+                                      "the lines after it are read as rows")
+            rows.send(first)
+            continue
         try:
-            header = [h.strip().lower().lstrip("\ufeff") for h in next(reader)]
-        except StopIteration:
+            row = parse(text)
+        except csv.Error as err:
+            yield IngestError(source, f"invalid CSV row: {err}")
+            continue
+        if "\n" in text.rstrip("\r\n") and (len(row) != len(header) or not _well_quoted(text, delimiter)):
+            # A quote left open merged the next lines into this row: report it, and read those lines again.
+            yield IngestError(source, f"invalid CSV row: a quote opened on line {first} spans lines and closes "
+                                      "out of place (a quote left open?); the lines after it are read as rows")
+            rows.send(first)
+            continue
+        if not any(cell.strip() for cell in row):
+            n -= 1
+            continue
+        yield _record(dict(zip(header, row, strict=False)), source)
+
+
+def _well_quoted(text: str, delimiter: str) -> bool:
+    """Whether every quoted field of a row closes right before a delimiter or the line end (RFC 4180)."""
+    try:
+        next(csv.reader([text], delimiter=delimiter, strict=True), None)
+    except csv.Error:
+        return False
+    return True
+
+
+def _csv_rows(path: Path, limit: int):
+    """(first line number, kind, text) of each CSV row: kind is "row", "too large" or "open quote".
+
+    Generator protocol: `send(line)` after a row says "that row was not a row": the reader goes back to the line
+    after `line` and reads on from there (for a quote left open). Going back re-reads the file from its start, which
+    happens once per such damage; memory stays within `limit` characters a row.
+    """
+    resume_after = 0
+    while True:
+        restart = None
+        with _text_stream(path, newline="") as f:
+            for item in _csv_rows_from(f, limit, resume_after):
+                got = yield item
+                if got is not None:
+                    restart = got
+                    yield None  # the value of `send`
+                    break
+        if restart is None:
             return
-        known = set(FIELDS["text"] + FIELDS["html"])
-        if not known & set(header):
-            raise UnreadableInput(f"CSV has no text or html column (columns: {', '.join(header[:12])})")
-        n = 0
-        while True:
-            n += 1
-            source = f"{path}#row {n}"
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as err:
-                yield IngestError(source, f"invalid CSV row: {err}")
-                continue
-            if not any(cell.strip() for cell in row):
-                n -= 1
-                continue
-            size = sum(len(cell) for cell in row)
-            if size > max_bytes:
-                yield IngestError(source, too_large(size, max_bytes, "row").reason)
-                continue
-            yield _record(dict(zip(header, row, strict=False)), source)
+        resume_after = restart
+
+
+def _csv_rows_from(f: io.TextIOWrapper, limit: int, skip: int):
+    n = 0
+    first = 0
+    parts: list[str] = []
+    size = 0
+    quotes = 0  # parity of the quotes in the row so far
+    oversized = False
+    while True:
+        line, over, count = _read_line(f, limit)
+        if not line and not over:
+            break
+        n += 1
+        if n <= skip:
+            continue
+        if not parts and not oversized:
+            first = n
+        quotes = (quotes + count) % 2
+        if over or oversized or size + len(line) > limit:
+            oversized, parts, size = True, [], 0
+        else:
+            parts.append(line)
+            size += len(line)
+        if quotes == 0:
+            yield (first, "too large", "") if oversized else (first, "row", "".join(parts))
+            parts, size, oversized = [], 0, False
+    if quotes:  # the file ended inside a quoted field
+        yield first, "open quote", ""
+
+
+def _read_line(f: io.TextIOWrapper, limit: int) -> tuple[str, bool, int]:
+    """One physical line, at most `limit` characters kept: (text or "", whether it was longer, its quote count)."""
+    line = f.readline(limit + 1)
+    if len(line) <= limit or line.endswith("\n"):
+        return line, False, line.count('"')
+    count = line.count('"')
+    while (rest := f.readline(1 << 20)):
+        count += rest.count('"')
+        if rest.endswith("\n"):
+            break
+    return "", True, count
 
 
 def _sniff_delimiter(path: Path) -> str:
@@ -218,14 +315,6 @@ def _text_stream(path: Path, newline: str | None = None) -> io.TextIOWrapper:
         raise UnreadableInput("empty file")
     encoding = detect_encoding(head, final=len(head) < _HEAD)
     return io.TextIOWrapper(open_stream(path), encoding=encoding, errors="replace", newline=newline)
-
-
-def _bounded(f: io.TextIOWrapper, limit: int) -> Iterator[str]:
-    """Lines for the csv module, which would otherwise hold a line of any length (a gzip bomb) in memory."""
-    for n, line in _lines(f, limit):
-        if line is None:
-            raise UnreadableInput(f"CSV line {n} too large (limit {megabytes(limit)})")
-        yield line
 
 
 def _lines(f: io.TextIOWrapper, limit: int) -> Iterator[tuple[int, str | None]]:

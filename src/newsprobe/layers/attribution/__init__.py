@@ -18,6 +18,7 @@ LAYER = Layer(
     panel_template="attribution/panel.html",
     evaluate="newsprobe.layers.attribution.evaluate:command",
     evaluate_name="attribution",
+    evaluations=(("sourcing", "newsprobe.layers.attribution.evaluate_sourcing:command"),),
 )
 
 

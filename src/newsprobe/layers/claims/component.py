@@ -2,9 +2,14 @@
 
 A fact-checker's first question about a casualty figure is "says who?", so every claim carries its
 check-worthiness score and each number in it as `{value, low, high, qualifier, counted, event, unit,
-when, where, text}`. Scores come from our ONNX model, batched over all the sentences of a batch of
-documents (one encoder call, not one per sentence). When an `attribution` layer exists, a claim is
-linked to the reported statement it sits in.
+when, where, text, start, end}` (rules in `quantities.py`). `when` is a span of this Doc's date layer,
+`{start, end, text, value}` with the day it resolved to ("on Sunday" -> text "Sunday", value "2016-08-21"; None for
+vague "recent weeks"), and `where` a place of its entity layer, `{start, end, text}`; both None when the clause has
+none. The layer requires the entity and date layers for that, so a claim's time and place are always the ones those
+layers show. Scores come from our ONNX model, batched over all the sentences of a batch of
+documents (one encoder call, not one per sentence). The headline (the first line, when it is the
+article's title) is always scored and kept, with `headline: true`, and left out of the summary's
+shares. When an `attribution` layer exists, a claim is linked to the reported statement it sits in.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from itertools import islice
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from newsprobe.core.spans import layer_items, write_layer
+from newsprobe.core.spans import layer_items, text_of, write_layer
 from newsprobe.layers.claims.quantities import parse_quantities
 
 
@@ -64,15 +69,36 @@ def _sentences(doc: Doc) -> list[Span]:
     return list(doc.sents)
 
 
+def headline_end(doc: Doc) -> int:
+    """Where the headline ends in the text (0: no headline there): the first line, when it is the article's title.
+
+    The clean text opens with the title line when the article has one (`newsprobe.io.clean`). A headline is no
+    sentence of the body: its claims are scored but flagged, and the summary's shares leave them out."""
+    title = doc._.title
+    if not title:
+        return 0
+    text = text_of(doc)
+    end = text.find("\n")
+    end = len(text) if end < 0 else end
+    first, wanted = " ".join(text[:end].split()).lower(), " ".join(title.split()).lower()
+    if first and (first == wanted or wanted.startswith(first) or first.startswith(wanted)):
+        return end
+    return 0
+
+
 def add_claims(doc: Doc, sentences: list[Span], scores: list[float], threshold: float) -> None:
     statements = _statements(doc)
+    head_end = headline_end(doc)
     items = []
     for sent, score in zip(sentences, scores, strict=True):
         quantities = parse_quantities(sent)
-        if score < threshold and not quantities:
+        headline = sent.start_char < head_end
+        if score < threshold and not quantities and not headline:
             continue
         attrs = {"checkworthy": round(float(score), 4), "check_worthy": bool(score >= threshold),
                  "score": round(float(score), 4), "quantities": quantities}
+        if headline:
+            attrs["headline"] = True
         link = _containing(statements, sent)
         if link is not None:
             attrs["attribution"] = link

@@ -4,7 +4,8 @@ A fact-checker wants each number in a sentence as a claim they can check: how mu
 range), how sure the writer is (qualifier), of what (counted), what happened to them (event), and when and
 where. `parse_quantities` finds these with precompiled regexes and small word lists, so it needs no spaCy
 Doc and runs in well under a millisecond per sentence. A spaCy `Span` may be passed instead of a string;
-its part-of-speech tags then help to end the counted noun phrase at a verb.
+its part-of-speech tags then help to end the counted noun phrase at a verb, and its Doc's date and entity layers
+give `when` and `where` (below), so that a claim and those layers never disagree about the same words.
 
 Rules chosen for the ambiguous cases (the tests pin each of them down):
 
@@ -24,14 +25,18 @@ Rules chosen for the ambiguous cases (the tests pin each of them down):
 * text/start/end cover the qualifier, the number and its unit ("More than 3,200", "between $2bn and $3bn",
   "40 per cent"), not the counted noun.
 * units: currencies as ISO codes (USD, EUR, GBP, SYP, ...; "pounds" is GBP, but "pounds of X" is "lb"),
-  "percent", "percentage point", "km", "mile", "m", "ft", "sq km", "hectare", "ton", "kg", "barrel", "litre",
-  and durations as the singular time noun ("day", "week", "year"; no event is looked for on a duration).
-  Quantities with a unit have counted None, except "40% of voters" (counted "voters").
+  "percent", "percentage point", "km", "mile", "m", "ft", "sq km", "hectare", "ton", "kg", "lb", "barrel", "litre",
+  "gallon", "kiloton", "megaton", "megawatt", "gigawatt", "kilowatt", "magnitude", and durations as the singular
+  time noun ("day", "week", "year"; no event is looked for on a duration). A unit of measure is the unit, never what
+  is counted ("about 10 kilotons": unit "kiloton"). Quantities with a unit have counted None, except "40% of voters"
+  (counted "voters").
 * not quantities: years (a bare 1900-2100 after in/since/by/of/the/... or not followed by a noun), dates,
   clock times, ordinals, phone numbers, ids of 7+ digits, numbers glued to letters ("G20", "COVID-19",
   "F-16"), numbers after a label or a capitalised word mid-sentence ("Resolution 2254", "Route 5"), ages
-  ("5-year-old"), hyphen compounds other than units ("a 15-member team"), scores ("2-1"), and numbers
-  inside a time phrase ("over the past 24 hours", "three days ago"), which is reported as `when` instead.
+  ("5-year-old"), hyphen compounds other than units ("a 15-member team"), scores ("2-1"), a number that names
+  or classifies a thing, right before a singular common noun ("a 911 hang-up call", "the 405 freeway", "a 12 gauge
+  shotgun"; a count above one takes a plural), and numbers inside a time phrase ("over the past 24 hours", "three
+  days ago", from the shared grammar `newsprobe.core.dates.time_phrases`) or inside a date the date layer resolved.
   A bare "one" with no noun, event, unit or qualifier is the pronoun ("the cheapest one") and is dropped;
   "zero" is not read as a number word ("zero tolerance").
 * counted: up to 4 words after the number (after "of" for "dozens of", "40% of"), ending at a function word,
@@ -39,8 +44,16 @@ Rules chosen for the ambiguous cases (the tests pin each of them down):
   "dead", "deaths" and "lost their lives" are "killed" too, as news casualty counts use them.
 * event: an active verb right before the quantity ("killing 9 civilians"), else the first event word within
   12 words after it, not crossing the next quantity or ";". "5 soldiers and 12 civilians were killed": both.
-* when/where: the time phrase / place phrase nearest to the quantity in its clause (clauses split at ";").
-  A place is a capitalised name after in/near/around/across/outside/inside/throughout/"north of"...
+* when/where: the time / place nearest to the quantity in its clause (clauses split at ";"), as a part of the
+  text: `when = {start, end, text, value}`, `where = {start, end, text}` (offsets like the quantity's), or None.
+  On a Span whose Doc has a `date` layer, `when` is one of its spans that names a time (not a length such as "three
+  years"), with the value the layer resolved against the publication date ("on Sunday" gives the span "Sunday",
+  value "2016-08-21"); vague ones ("recent weeks", "the past 24 hours") have value None. On a Doc with an `entity`
+  layer, `where` is a GPE/LOC/FAC entity where something happened: the object of in/near/around/across/outside/
+  inside/throughout/within or "north of" (through "the districts of" or "province"), not a subject ("Turkey
+  deported 250 Syrians") nor a possessor ("the siege on Aleppo's districts"). On a plain string the shared date
+  grammar finds the time phrase, preposition included ("in recent weeks"; value only for absolute dates), and a
+  place is a capitalised name after those prepositions ("in Douma").
 """
 
 from __future__ import annotations
@@ -49,6 +62,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+
+from newsprobe.core.dates import MONTH_NAMES, WEEKDAY_NAMES, is_point, parse_date, time_phrases
 
 __all__ = ["parse_quantities"]
 
@@ -111,6 +126,7 @@ _UNIT_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\s+Egyptian\s+pounds?\b"), "EGP"),
     (re.compile(r"\s+Lebanese\s+pounds?\b"), "LBP"),
     (re.compile(r"\s+pounds?(?=\s+of\b)", re.I), "lb"),  # "125 pounds of marijuana": weight
+    (re.compile(r"[\s-]pound(?=\s+(?!sterling\b|notes?\b|coins?\b)[a-z])"), "lb"),  # "a 2,000 pound bomb"
     (re.compile(r"\s+(?:(?:US|American)\s+)?dollars?\b", re.I), "USD"),
     (re.compile(r"\s+euros?\b", re.I), "EUR"),
     (re.compile(r"\s+(?:British\s+)?pounds?(?:\s+sterling)?\b", re.I), "GBP"),
@@ -134,6 +150,13 @@ _UNIT_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\s?kg\b|\s+kilo(?:gram(?:me)?)?s?\b", re.I), "kg"),
     (re.compile(r"\s+barrels?\b", re.I), "barrel"),
     (re.compile(r"\s+lit(?:re|er)s?\b", re.I), "litre"),
+    (re.compile(r"\s+gallons?\b", re.I), "gallon"),
+    (re.compile(r"[\s-]kilotons?\b|\s?kt\b", re.I), "kiloton"),
+    (re.compile(r"[\s-]megatons?\b", re.I), "megaton"),
+    (re.compile(r"[\s-]megawatts?\b|\s?MW\b"), "megawatt"),
+    (re.compile(r"[\s-]gigawatts?\b|\s?GW\b"), "gigawatt"),
+    (re.compile(r"[\s-]kilowatts?\b|\s?kW\b"), "kilowatt"),
+    (re.compile(r"[\s-]magnitude\b", re.I), "magnitude"),  # "a 6.2 magnitude earthquake"
     (re.compile(r"[\s-](?P<time>second|minute|hour|day|week|month|year|decade)s?\b(?!-old)", re.I), "time"),
 ]
 _CURRENCY_AFTER_OF = re.compile(r"\s+of\s+(?:(?:US\s+)?dollars|euros|pounds)\b", re.I)
@@ -181,42 +204,9 @@ _FEW = {"several": (3, 9), "a few": (2, 5), "a couple of": (2, 3)}
 _UNIT_VALUES = {"dozen": 12, "hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9}
 
 # ---------------------------------------------------------------------------------------------------------
-# Time phrases (reported as `when`, and numbers inside them are not quantities), dates, other non-quantities
+# Not quantities: clock times, ordinals, phone numbers... (time phrases come from the shared grammar,
+# `newsprobe.core.dates.time_phrases`)
 
-_MONTH = (
-    r"(?-i:(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
-    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
-)
-_WEEKDAY = r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
-_YEAR = r"(?:19|20)\d\d\b"
-_TIME_NOUN = r"(?:hours?|days?|weeks?|months?|years?|decades?)\b"
-_NUM_TOKEN = rf"(?:\d+|{_SMALL}|a\s+few|several|couple\s+of|few)"
-
-_WHEN_RE = re.compile(
-    "|".join(
-        [
-            rf"\b(?:on\s+)?(?:{_WEEKDAY},?\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?",
-            rf"\b(?:on\s+)?(?:{_WEEKDAY},?\s+)?{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+{_YEAR})?",
-            rf"\b(?:between|from)\s+{_YEAR}\s+(?:and|to)\s+{_YEAR}",
-            rf"\b{_YEAR}\s*[-–]\s*(?:19|20)?\d\d\b",
-            rf"\b(?:(?:in|since|until|till|by|before|after|during|from|through|of|on)\s+)?"
-            rf"(?:(?:early|late|mid)[-\s])?{_MONTH}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?\b)?(?:,?\s+{_YEAR})?",
-            r"\b(?:in|since|until|till|by|before|after|during|from|through|throughout)\s+"
-            r"(?:(?:early|late|mid)[-\s])?(?:the\s+)?(?:19|20)\d\d(?:s\b|\b)",
-            rf"\b(?:(?:on|last|this|next|early|late)\s+)?{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night)\b)?",
-            rf"\b(?:in|over|during|within|for|throughout)\s+the\s+(?:past|last|previous|coming|next|first)\s+"
-            rf"(?:{_NUM_TOKEN}\s+)?{_TIME_NOUN}",
-            rf"\b(?:in|over)\s+recent\s+{_TIME_NOUN}",
-            r"\b(?:(?:earlier|later)\s+)?(?:so\s+far\s+)?(?:last|this|next)\s+"
-            r"(?:week|month|year|weekend|morning|afternoon|evening|night|spring|summer|autumn|fall|winter)\b",
-            rf"\b(?:{_NUM_TOKEN}|an?)\s+{_TIME_NOUN}\s+ago\b",
-            r"\b(?:yesterday|today|tonight|overnight)\b",
-            r"\bsince\s+the\s+(?:start|beginning|outbreak|end)\s+of\s+(?:the\s+)?(?:\w+\s+)?(?:war|conflict|year|crisis)\b",
-            r"\b(?:at|over|during)\s+the\s+weekend\b",
-        ]
-    ),
-    re.I,
-)
 _NON_QUANTITY_RES = [
     re.compile(r"(?<![\d.])\d{1,2}(?::\d{2}){1,2}(?:\s*(?:a\.m\.|p\.m\.|am|pm)(?!\w))?"),  # 11:42
     re.compile(r"\b\d{1,2}(?:\.\d{2})?\s*(?:a\.m\.|p\.m\.|am|pm)(?!\w)", re.I),  # 3pm, 3.30 p.m.
@@ -226,7 +216,8 @@ _NON_QUANTITY_RES = [
     re.compile(r"\+\d[\d\s().-]{6,}\d|\(\d{2,4}\)\s*\d{3,4}[\s.-]?\d{3,4}|\b\d{3}[-.]\d{3}[-.]\d{4}\b|\b\d{3}-\d{4}\b"),
     re.compile(r"(?<!\d)\d{7,}(?!\d)"),  # ids, serial numbers, photo file names
     re.compile(r"§+\s*\d+"),  # sections of a law
-    re.compile(r"\b\d+\s+(?:[A-Z][\w.]*\s+){1,3}(?:Street|St\.|Avenue|Ave\.?|Road|Rd\.|Boulevard|Blvd\.?|Lane|Drive)\b"),
+    re.compile(r"\b\d+\s+(?:(?:[A-Z][\w.]*|\d+(?:st|nd|rd|th))\s+){1,3}"
+               r"(?:Street|St\.|Avenue|Ave\.?|Road|Rd\.|Boulevard|Blvd\.?|Lane|Drive)\b"),  # "131 West 23rd Street"
     re.compile(r"\b\d{1,3}:\d{1,3}(?:[-–]\d{1,3})?\b"),  # chapter and verse, scores: "Acts 12:1-11"
     re.compile(
         r"\b(?:resolution|route|article|flight|room|highway|road|no\.|number|chapter|section|paragraph|page|"
@@ -298,10 +289,14 @@ _WHERE_RE = re.compile(
     rf"(?P<place>(?:the\s+)?(?:{_PLACE_SEQ}\s+)?{_GEO_NOUN}\s+of\s+(?:the\s+)?{_PLACE_SEQ}"
     rf"|(?:the\s+)?{_PLACE_SEQ}(?:\s+{_GEO_NOUN}\b)?)"
 )
-_NOT_PLACES = {
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-    "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "The",
-}  # fmt: skip
+# Months and weekdays are capitalised but are not places ("in March"), nor names before a number.
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_LOCATIVE_PREPS = frozenset("in near around across outside inside throughout within".split())
+_DIRECTIONS = frozenset(
+    "north south east west northeast northwest southeast southwest north-east north-west south-east south-west "
+    "northern southern eastern western outskirts".split()
+)
+_NOT_PLACES = {name.capitalize() for name in (*MONTH_NAMES, *WEEKDAY_NAMES)} | {"The"}
 
 # ---------------------------------------------------------------------------------------------------------
 # The counted noun phrase
@@ -323,15 +318,10 @@ _STOP = set(
     paid lost won came kept held brought built bought sold sent met ran fought fell rose grew hit put set cut led
     became began stood thought found felt heard known shown seen given taken done gone
     """.split()
-) | set(
-    """
-    january february march april may june july august september october november december monday tuesday
-    wednesday thursday friday saturday sunday
-    """.split()
-)
+) | set(MONTH_NAMES) | set(WEEKDAY_NAMES)
 _IRREGULAR_PLURALS = {
     "people", "children", "men", "women", "police", "personnel", "staff", "cattle", "livestock", "sheep",
-    "infantry", "militia", "youth", "crew", "clergy", "aircraft", "fish", "deer", "refugees",
+    "infantry", "militia", "youth", "crew", "clergy", "aircraft", "fish", "deer", "refugees", "head",
 }  # fmt: skip
 _ING_NOUNS = {
     "building", "wedding", "bombing", "shooting", "meeting", "housing", "clothing", "training", "funding",
@@ -380,18 +370,25 @@ def parse_quantities(sentence: Any, offset: int = 0) -> list[dict[str, Any]]:
     """Return every quantity claimed in `sentence`, in order, as dicts with the keys
     value, low, high, qualifier, counted, event, unit, when, where, text, start, end.
 
-    `sentence` is a string, or a spaCy `Span` (then offsets are relative to its Doc, plus `offset`, and its
-    POS tags help to end the counted noun phrase). See the module docstring for the rules.
+    `sentence` is a string, or a spaCy `Span` (then offsets are relative to its Doc, plus `offset`, its POS tags help
+    to end the counted noun phrase, and `when`/`where` come from the Doc's date and entity layers when it has them).
+    See the module docstring for the rules.
     """
-    text, offset, tags = _coerce(sentence, offset)
+    ctx = _context(sentence, offset)
+    text = ctx.text
     if not any(ch.isdigit() for ch in text) and not _AMOUNT_RE.search(text) and not _VAGUE_RE.search(text):
         return []
-    when_spans = [(m.start(), m.end()) for m in _WHEN_RE.finditer(text)]
-    blocked = when_spans + [(m.start(), m.end()) for rx in _NON_QUANTITY_RES for m in rx.finditer(text)]
+    phrases = time_phrases(text)
+    # Numbers inside a time phrase are part of it ("over the past 24 hours"), as are those in a date the date layer
+    # resolved ("Aug. 29"); a vague date span NER made of a count ("a quarter of a million") blocks nothing.
+    blocked = phrases + [(s, e) for s, e, value in ctx.dates or () if value] + [
+        (m.start(), m.end()) for rx in _NON_QUANTITY_RES for m in rx.finditer(text)
+    ]
     cands = _find_candidates(text, blocked)
     for cand in cands:
         _finish(text, cand)
-    where_spans = [(m.start(), m.end()) for m in _WHERE_RE.finditer(text) if _place_ok(m["place"])]
+    times = ctx.dates if ctx.dates is not None else [(s, e, parse_date(text[s:e])["value"]) for s, e in phrases]
+    places = ctx.places if ctx.places is not None else _place_phrases(text)
     results, kept = [], []
     for i, cand in enumerate(cands):
         limit = len(text)
@@ -399,11 +396,14 @@ def parse_quantities(sentence: Any, offset: int = 0) -> list[dict[str, Any]]:
             nxt = cands[i + 1].phrase_start
             verb = _event_before(text, nxt)
             limit = verb[1] if verb and verb[1] >= cand.phrase_end else nxt
-        counted = _counted(text, cand, tags)
+        counted = _counted(text, cand, ctx.tags)
         event = _event(text, cand, limit, counted)
         if _bare_one(text, cand) and not (counted or event or cand.unit or cand.qualifier != "exactly"):
             continue  # "the easiest one", "one – the first": a pronoun, not a count
+        if _names_a_thing(text, cand, ctx.tags):
+            continue  # "a 911 hang-up call", "the 405 freeway": a number as a name, not a count
         kept.append(cand)
+        when, where = _nearest(text, times, cand), _nearest(text, places, cand)
         results.append(
             {
                 "value": _num(cand.value),
@@ -413,11 +413,11 @@ def parse_quantities(sentence: Any, offset: int = 0) -> list[dict[str, Any]]:
                 "counted": counted,
                 "event": event,
                 "unit": cand.unit,
-                "when": _nearest(text, when_spans, cand),
-                "where": _nearest(text, where_spans, cand),
+                "when": _part(text, when, ctx.offset, "value"),
+                "where": _part(text, where, ctx.offset),
                 "text": text[cand.phrase_start : cand.phrase_end],
-                "start": cand.phrase_start + offset,
-                "end": cand.phrase_end + offset,
+                "start": cand.phrase_start + ctx.offset,
+                "end": cand.phrase_end + ctx.offset,
             }
         )
     _share_events(text, kept, results)
@@ -428,14 +428,66 @@ def _bare_one(text: str, cand: _Cand) -> bool:
     return cand.words and cand.kind == "single" and text[cand.start : cand.end].lower() == "one"
 
 
-def _coerce(sentence: Any, offset: int) -> tuple[str, int, dict[int, tuple[str, str]]]:
-    """Accept a str or a spaCy Span; for a Span keep its tokens' POS tags by character offset."""
+def _names_a_thing(text: str, cand: _Cand, tags: dict[int, tuple[str, str]]) -> bool:
+    """A bare number right before a singular common noun names or classifies that thing instead of counting it: "a 911
+    hang-up call", "the 405 freeway", "a 12 gauge shotgun" (a count of more than one is followed by a plural)."""
+    if cand.kind != "single" or cand.words or cand.unit or cand.currency or cand.scale != 1 or cand.value == 1:
+        return False
+    if cand.qualifier != "exactly":
+        return False  # "nearly 1,500 coal- and gas-fired plants": an estimate is a count
+    if not text[cand.phrase_end : cand.phrase_end + 1].isspace():
+        return False
+    words = _noun_phrase(text, cand.phrase_end, tags)
+    if not words:
+        return False
+    tokens = words.split()
+    return all(t[:1].islower() for t in tokens) and not any(_is_plural(t) for t in tokens)
+
+
+@dataclass
+class _Context:
+    """The sentence's text and where it sits, plus what its Doc already knows: the date layer's time spans and the
+    entity layer's places (None: no such layer, so the shared grammar finds them in the text)."""
+
+    text: str
+    offset: int
+    tags: dict[int, tuple[str, str]]
+    dates: list[tuple[int, int, Any]] | None = None
+    places: list[tuple[int, int, Any]] | None = None
+
+
+def _context(sentence: Any, offset: int) -> _Context:
+    """Accept a str or a spaCy Span; for a Span keep its tokens' POS tags by character offset, and the spans of its
+    Doc's date and entity layers that lie inside it (offsets relative to the sentence)."""
     if isinstance(sentence, str):
-        return sentence, offset, {}
-    text = sentence.text
-    base = sentence.start_char
-    tags = {tok.idx - base: (tok.pos_, tok.tag_) for tok in sentence}
-    return text, offset + base, tags
+        return _Context(sentence, offset, {})
+    from newsprobe.core.spans import layer_items
+
+    text, doc = sentence.text, sentence.doc
+    base, end = sentence.start_char, sentence.end_char
+    ctx = _Context(text, offset + base, {tok.idx - base: (tok.pos_, tok.tag_) for tok in sentence})
+    if "date" in doc.spans:
+        ctx.dates = [(sp.start_char - base, sp.end_char - base, attrs.get("value"))
+                     for sp, attrs in layer_items(doc, "date")
+                     if base <= sp.start_char and sp.end_char <= end and is_point(attrs)]
+    if "entity" in doc.spans:
+        phrases = _place_phrases(text)
+        ctx.places = [(sp.start_char - base, sp.end_char - base, None) for sp in doc.spans["entity"]
+                      if sp.label_ in _PLACE_LABELS and base <= sp.start_char and sp.end_char <= end
+                      and (_locative(sp) or any(s <= sp.start_char - base and sp.end_char - base <= e
+                                                for s, e, _ in phrases))]
+    return ctx
+
+
+def _part(text: str, found: tuple[int, int, Any] | None, offset: int, key: str | None = None) -> dict | None:
+    """A `when`/`where` as {start, end, text} (offsets like the quantity's), with the date's value for `when`."""
+    if found is None:
+        return None
+    start, end, extra = found
+    part: dict[str, Any] = {"start": start + offset, "end": end + offset, "text": text[start:end]}
+    if key:
+        part[key] = extra
+    return part
 
 
 def _num(value: Decimal | None) -> Number | None:
@@ -488,7 +540,7 @@ def _single(text: str, m: re.Match[str]) -> _Cand | None:
     """Value of one amount, or None when the number is not a quantity (year, name, glued to letters...)."""
     start, end = m.start(), m.end()
     after = text[end:]
-    if re.match(r"\w", after) and not re.match(r"(?:km²|km2|kms?|kg)\b", after):
+    if re.match(r"\w", after) and not re.match(r"(?:km²|km2|kms?|kg|kt|[MGk]W)\b", after):
         return None  # "19th", "4x4", "1990s"
     if re.match(r"[/.:]\d|\([a-z]\)", after):
         return None  # "9/11", version numbers, "401(k)"
@@ -540,7 +592,8 @@ def _hyphen_unit(after: str) -> bool:
     if re.match(r"-(?:year|month|week|day)s?-old\b", after, re.I):
         return False
     return bool(re.match(r"-(?:second|minute|hour|day|week|month|year|decade|km|kilomet(?:re|er)|mile|metre|meter"
-                         r"|ton|tonne)s?\b", after, re.I))
+                         r"|ton|tonne|pound|gallon|kiloton|megaton|megawatt|gigawatt|kilowatt|magnitude)s?\b",
+                         after, re.I))
 
 
 def _named(text: str, start: int) -> bool:
@@ -893,17 +946,54 @@ def _place_ok(place: str) -> bool:
     return bool(first) and first.group(0) not in _NOT_PLACES
 
 
-def _nearest(text: str, spans: list[tuple[int, int]], cand: _Cand) -> str | None:
+def _place_phrases(text: str) -> list[tuple[int, int, Any]]:
+    """Place phrases in plain text ("in Douma", "north of Hama", "in the Eastern districts of Aleppo")."""
+    out: list[tuple[int, int, Any]] = []
+    for m in _WHERE_RE.finditer(text):
+        if _place_ok(m["place"]):
+            chunk = m.group(0)
+            start = m.start() + len(chunk) - len(chunk.lstrip())
+            out.append((start, m.start() + len(chunk.rstrip()), None))
+    return out
+
+
+def _locative(ent: Any) -> bool:
+    """Does the parse put this place entity where something happened: the object of "in", "near", "across"..., maybe
+    through "the districts of", a compound ("Deir ez-Zor province") or a list ("in Aleppo and Idlib")? Not a subject
+    ("Turkey deported 250 Syrians") nor a possessor ("the siege on Aleppo's districts")."""
+    tok = ent.root
+    for _ in range(5):
+        head = tok.head
+        if head is tok:
+            return False
+        if tok.dep_ == "pobj":
+            word = head.lower_
+            if word in _LOCATIVE_PREPS:
+                return True
+            if word != "of":
+                return False
+            if head.head.lower_ in _DIRECTIONS:
+                return True  # "north of Hama"
+            tok = head.head  # "the districts of Aleppo": go on from "districts"
+        elif tok.dep_ in ("compound", "amod", "nmod", "appos", "conj"):
+            tok = head
+        else:
+            return False
+    return False
+
+
+def _nearest(text: str, spans: list[tuple[int, int, Any]], cand: _Cand) -> tuple[int, int, Any] | None:
     """The span nearest to the quantity within its clause (split at ";"), preferring one after it on ties."""
     lo = text.rfind(";", 0, cand.phrase_start) + 1
     hi = text.find(";", cand.phrase_end)
     hi = len(text) if hi < 0 else hi
-    best: tuple[int, int, tuple[int, int]] | None = None
-    for s, e in spans:
+    best: tuple[int, int, tuple[int, int, Any]] | None = None
+    for span in spans:
+        s, e = span[0], span[1]
         if s < lo or e > hi or (s < cand.phrase_end and cand.phrase_start < e):
             continue
         dist = cand.phrase_start - e if e <= cand.phrase_start else s - cand.phrase_end
-        key = (dist, 0 if s >= cand.phrase_end else 1, (s, e))
-        if best is None or key < best:
+        key = (dist, 0 if s >= cand.phrase_end else 1, span)
+        if best is None or key[:2] < best[:2]:
             best = key
-    return text[best[2][0] : best[2][1]].strip() if best else None
+    return best[2] if best else None

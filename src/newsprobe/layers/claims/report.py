@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.table import Table
 
 from newsprobe.core.model import Article, Span
@@ -10,15 +12,36 @@ _QUALIFIER_SIGNS = {"more_than": ">", "at_least": ">=", "about": "~", "nearly": 
                     "less_than": "<", "exactly": "", "range": ""}
 
 
-def describe_quantity(q: dict) -> str:
-    """"more than 3,200 militants killed" as a reader would jot it: >3200 militants killed (in recent weeks)."""
+_PREPOSITIONS = r"(?:in|on|at|over|during|since|until|by|from|near|around|across|outside|inside|throughout|within)"
+_LEADING = re.compile(rf"\b{_PREPOSITIONS}\s+$", re.I)
+_STARTS_WITH = re.compile(rf"{_PREPOSITIONS}\s", re.I)
+
+
+def describe_quantity(q: dict, text: str | None = None) -> str:
+    """"more than 3,200 militants killed" as a reader would jot it: >3200 militants killed (in recent weeks).
+
+    `when` and `where` are spans of the article (the date layer's "recent weeks", the entity layer's "Douma"); with
+    the article's `text`, the preposition in front of them is shown too, as it is part of what the sentence says."""
     if q.get("value") is not None:
         amount = f"{_QUALIFIER_SIGNS.get(q.get('qualifier'), '')}{q['value']:,}"
     else:
         amount = f"{q.get('low') or '?'}..{q.get('high') or '?'}"
     words = [amount, q.get("unit") or "", q.get("counted") or "", q.get("event") or ""]
-    where_when = ", ".join(x for x in (q.get("where"), q.get("when")) if x)
+    where_when = ", ".join(x for x in (_phrase(q.get("where"), text), _phrase(q.get("when"), text)) if x)
     return " ".join(w for w in words if w) + (f" ({where_when})" if where_when else "")
+
+
+def _phrase(part: dict | str | None, text: str | None) -> str | None:
+    """A `when`/`where` part as read in the text; a plain string (articles stored before parts had offsets) as is."""
+    if not isinstance(part, dict):
+        return part or None
+    shown = part.get("text") or ""
+    start = part.get("start")
+    if text and isinstance(start, int) and text[start : start + len(shown)] == shown:
+        lead = _LEADING.search(text[max(0, start - 12) : start])
+        if lead and not _STARTS_WITH.match(shown):
+            shown = lead.group(0) + shown
+    return shown or None
 
 
 def section(article: Article, spans: list[Span]) -> Table:
@@ -27,6 +50,6 @@ def section(article: Article, spans: list[Span]) -> Table:
     table.add_column("claim")
     table.add_column("numbers")
     for s in spans:
-        quantities = "; ".join(describe_quantity(q) for q in s.attrs.get("quantities", []))
+        quantities = "; ".join(describe_quantity(q, article.text) for q in s.attrs.get("quantities", []))
         table.add_row(f"{s.attrs.get('checkworthy', 0):.2f}", s.text, quantities)
     return table

@@ -5,7 +5,9 @@ span score times the technique's probability, `attrs.si_score` the span score al
 being propaganda), `attrs.technique_p` the technique's probability given the span. A span may carry a second
 technique (a second span at the same place), and spans of different techniques may overlap. `threshold` is the
 token probability a span needs: lower finds more (recall), higher finds less but surer (precision); the model's
-own, chosen on PTC dev, by default.
+own, chosen on PTC dev, by default. `attrs.voice` is "quoted" when the span lies inside a quotation (half of it or
+more) and "own" when it is in the outlet's own voice: a quoted "rigged election" is the speaker's technique, and the
+summaries and outlet figures count the two apart.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from collections.abc import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from newsprobe.core.spans import write_layer
+from newsprobe.core.quotes import quoted_share
+from newsprobe.core.spans import text_of, write_layer
 
 
 @Language.factory("newsprobe/techniques", assigns=["doc.spans"], default_config={"threshold": None})
@@ -39,7 +42,8 @@ class TechniqueTagger:
             span = doc.char_span(start, end, label=technique, alignment_mode="expand")
             if span is None:
                 continue
-            attrs = {"score": round(score, 4), "si_score": round(si_score, 4), "technique_p": round(p, 4)}
+            attrs = {"score": round(score, 4), "si_score": round(si_score, 4), "technique_p": round(p, 4),
+                     "voice": voice(text_of(doc), span.start_char, span.end_char)}
             if technique == NAME_CALLING and si_score == LABEL_PRIOR and LABEL_TERMS.fullmatch(span.text):
                 attrs["evidence"] = "label list"  # proposed by LABEL_TERMS, kept by the technique head
             items.append((span, attrs))
@@ -54,3 +58,8 @@ class TechniqueTagger:
 def _with_p(found: list[tuple[str, int, int, float, float]]) -> Iterator[tuple[str, int, int, float, float, float]]:
     for technique, start, end, score, si_score in found:
         yield technique, start, end, score, si_score, (score / si_score if si_score > 0 else 0.0)
+
+
+def voice(text: str, start: int, end: int) -> str:
+    """"quoted" when most of `[start, end)` lies inside quotation marks, else "own" (the outlet's own voice)."""
+    return "quoted" if quoted_share(text, start, end) >= 0.5 else "own"

@@ -22,6 +22,7 @@ def section(article: Article, spans: list[Span]) -> Table:
     table = Table(title="Propaganda techniques", title_justify="left")
     table.add_column("score", justify="right")
     table.add_column("technique")
+    table.add_column("voice")
     table.add_column("in context")
     for s in sorted(spans, key=lambda x: (x.start, -x.attrs.get("score", 0))):
         start, end = _sentence_of(article, s)
@@ -29,5 +30,5 @@ def section(article: Article, spans: list[Span]) -> Table:
             start, end = max(start, s.start - 150), min(end, s.end + 150)
         context = Text(article.text[start:end])
         context.stylize("bold red", s.start - start, s.end - start)
-        table.add_row(f"{s.attrs.get('score', 0):.2f}", s.label.replace("_", " "), context)
+        table.add_row(f"{s.attrs.get('score', 0):.2f}", s.label.replace("_", " "), s.attrs.get("voice", ""), context)
     return table

@@ -34,12 +34,23 @@ MODEL_DIR = Path(__file__).resolve().parent / "model"
 # span; the technique head decides: it stays only when Name_Calling,Labeling is its most probable technique, with a
 # score of that probability times LABEL_PRIOR and `evidence: "label list"` so a reader knows where it came from.
 LABEL_TERMS = re.compile(
-    r"\b(?:takfiri(?:s|\s+(?:terrorists?|militants?|groups?|gangs?|mercenaries|elements))?"
-    r"|terrorist\s+(?:groups?|organi[sz]ations?|gangs?|militias?|elements)"
-    r"|terrorists|mercenaries|armed\s+gangs)\b",
+    r"\b(?:takfiri(?:s|[ \t]+(?:terrorists?|militants?|groups?|gangs?|mercenaries|elements))?"
+    r"|terrorist[ \t]+(?:groups?|organi[sz]ations?|gangs?|militias?|elements)"
+    r"|terrorists|mercenaries|armed[ \t]+gangs)\b",
     re.IGNORECASE,
 )
 NAME_CALLING = "Name_Calling,Labeling"
+FLAG_WAVING = "Flag-Waving"
+# Flag-Waving is an appeal to a group's pride or duty ("our great nation", "real Americans must stand up"); a bare
+# nationality or "national" is no appeal, however often PTC's flag-waving spans contain one. Without one of these
+# words the span keeps its next most probable technique.
+APPEAL = re.compile(
+    r"\b(?:we|our|ours|us|ourselves|patriot\w*|proud|pride|honou?r\w*|glor\w*|sacred|defen[cd]\w*|protect\w*|"
+    r"betray\w*|traitor\w*|love\w*|great|greatest|greatness|first|flag|homeland|fatherland|motherland|sovereign\w*|"
+    r"heritage|destiny|duty|must|salute|anthem|hero\w*|sacrific\w*|freedom|liberty|values|interests?|people|"
+    r"real|true|every|stand|unite\w*|together|enem\w*|threat\w*|survival|security|identity)\b|!",
+    re.IGNORECASE,
+)
 LABEL_PRIOR = 0.5
 QUOTES = "\"'“”‘’«»"
 FEATURES = ("log_repeats", "repeated", "log_words", "question", "exclamation", "quoted", "capitalised")
@@ -117,12 +128,13 @@ def decode_si(probs: np.ndarray, offsets: Sequence[tuple[int, int]], text: str, 
     `min_tokens` or whose most probable token stays below `threshold + anchor` dropped (hysteresis: a span needs
     one confident token, then extends over the less confident ones around it), and each span is widened to whole
     words. `si_score` is the mean token probability. Lowering the threshold never uncovers a character that a
-    higher threshold covers.
+    higher threshold covers. Runs end at a paragraph break (a blank line): no span crosses a paragraph.
     """
     on = np.flatnonzero(np.asarray(probs) >= threshold)
     runs: list[list[int]] = []
     for i in on.tolist():
-        if runs and i - runs[-1][1] - 1 <= gap:
+        # a span never runs over a paragraph break (a blank line: our clean text's paragraphs, PTC's title)
+        if runs and i - runs[-1][1] - 1 <= gap and text.count("\n", offsets[runs[-1][1]][1], offsets[i][0]) < 2:
             runs[-1][1] = i
         else:
             runs.append([i, i])
@@ -269,7 +281,8 @@ class TechniqueModel:
             return out
         probs = self.classify(enc, [(s, e) for s, e, _ in found])
         for (start, end, si), p in zip(found, probs, strict=True):
-            ranked = np.argsort(-p)
+            ranked = [k for k in np.argsort(-p).tolist()
+                      if self.head.techniques[k] != FLAG_WAVING or APPEAL.search(enc.text[start:end])]
             for rank, k in enumerate(ranked[:2]):
                 if rank == 1 and p[k] < self.head.second:
                     break
