@@ -6,7 +6,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 EXAMPLE := src/newsprobe/examples/deir_ez_zor.txt
 
-.PHONY: setup run test lint bench fuzz soak lock clean
+.PHONY: setup run test lint bench fuzz soak lock clean java
+JAVA_HINT := Java 17+ is needed by the Spark commands and their tests: apt-get install -y openjdk-17-jre-headless \
+	(Debian/Ubuntu), brew install openjdk@17 (macOS), or set JAVA_HOME
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,11 +17,16 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP)
+	@command -v java >/dev/null || echo "note: $(JAVA_HINT)"
+
+# The Spark job (newsprobe spark ...) runs on the JVM.
+java:
+	@command -v java >/dev/null || { echo "error: $(JAVA_HINT)"; exit 1; }
 
 run: $(STAMP)
 	$(VENV)/bin/newsprobe analyze --format text $(EXAMPLE)
 
-test: $(STAMP)
+test: $(STAMP) java
 	$(VENV)/bin/ruff check src tests bench fuzz
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) || echo "chromium not installed: browser tests will skip"
 	$(VENV)/bin/pytest -q

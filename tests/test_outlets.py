@@ -39,14 +39,15 @@ def test_unknown_outlet_counts_agree(db_path):
     from newsprobe.web import create_app
 
     web = {o["outlet"]: o for o in TestClient(create_app(db_path)).get("/api/outlets").json()}
-    res = run_cli("sources", "--db", str(db_path), "--format", "json")
+    res = run_cli("sources", "--db", str(db_path), "--format", "json", "--min-articles", "1", "--min-statements", "1")
     assert res.returncode == 0, res.stderr
     cli = {r["outlet"]: r for r in json.loads(res.stdout)}
     assert set(web) == {None, "daily.example"}  # "", "  " and NULL are one unknown outlet
     assert web[None]["articles"] == cli[UNKNOWN_OUTLET]["articles"] == 3
     assert cli[UNKNOWN_OUTLET]["articles_with_statements"] == 2
     assert web["daily.example"]["articles"] == cli["daily.example"]["articles"] == 2
-    text = run_cli("sources", "--db", str(db_path), "--outlet", UNKNOWN_OUTLET, "--format", "json")
+    text = run_cli("sources", "--db", str(db_path), "--outlet", UNKNOWN_OUTLET, "--format", "json",
+                   "--min-articles", "1", "--min-statements", "1")
     assert [r["statements"] for r in json.loads(text.stdout)] == [2]
 
 

@@ -1,5 +1,5 @@
-"""The command line: `newsprobe analyze | ingest | search | show | export | serve | eval ...` plus the commands of
-the corpus analyses. Commands live beside what they drive; this module only assembles them."""
+"""The command line: `newsprobe analyze | ingest | search | show | export | serve | load | spark | eval ...` plus the
+commands of the corpus analyses. Commands live beside what they drive; this module only assembles them."""
 
 from __future__ import annotations
 
@@ -11,9 +11,12 @@ from newsprobe.cli import articles
 from newsprobe.cli.common import err, shown
 from newsprobe.core.errors import NewsprobeError
 from newsprobe.core.registry import resolve
+from newsprobe.spark import cli as spark_cli
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 articles.register(app)
+app.command("load")(spark_cli.load)
+app.add_typer(spark_cli.app, name="spark")
 eval_app = typer.Typer(no_args_is_help=True, help="Measure newsprobe's models against gold data; prints JSON.")
 app.add_typer(eval_app, name="eval")
 

@@ -124,15 +124,21 @@ def write_jsonl(articles: Iterable[Article], out: IO[str]) -> int:
     return n
 
 
-def write_table(articles: Iterable[Article], path: Path | IO[str], fmt: str, table: str = "spans",
-                extra: Mapping[str, Mapping[str, Any]] | None = None, extra_columns: Sequence[str] = (),
-                span_columns: Callable[[Article, Span], dict[str, Any]] | None = None) -> int:
-    df = extract_df(articles, table, extra, extra_columns, span_columns)
-    for col in df.columns:  # nested lists/dicts from the summary become JSON strings for flat formats
+def flat(df: pd.DataFrame) -> pd.DataFrame:
+    """The table as flat formats hold it: nested lists/dicts from the summary become JSON strings (also what
+    `newsprobe spark analyze` writes, so its Parquet has the same cells)."""
+    for col in df.columns:
         if df[col].map(lambda v: isinstance(v, list | dict)).any():
             df[col] = df[col].map(
                 lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
             )
+    return df
+
+
+def write_table(articles: Iterable[Article], path: Path | IO[str], fmt: str, table: str = "spans",
+                extra: Mapping[str, Mapping[str, Any]] | None = None, extra_columns: Sequence[str] = (),
+                span_columns: Callable[[Article, Span], dict[str, Any]] | None = None) -> int:
+    df = flat(extract_df(articles, table, extra, extra_columns, span_columns))
     if fmt == "csv":
         for col in df.columns:
             if not pd.api.types.is_numeric_dtype(df[col]):

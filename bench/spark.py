@@ -1,0 +1,151 @@
+"""`newsprobe spark analyze` on 1 and 2 local cores against the local pipeline on the same articles.
+
+Each measurement is one command in its own process, timed from start to exit (JVM start, pipeline loading and
+writing included), on the same generated corpus (JSON Lines, all layers unless --layers). Measurements alternate
+(local 1 and 2 processes, spark 1 and 2 cores) for ROUNDS rounds and the best of each is kept, so a burst of load
+from other processes on a shared machine hits all of them; the load average is recorded before each. The local
+baselines are `newsprobe ingest` (read, prepare, analyse, store) with `--processes 1` and `--processes 2` (the
+local multi-process runner), so Spark on 1 and 2 cores is compared with the local pipeline on as many.
+Usage: nice -n 10 python bench/spark.py [N] [--layers L] [--rounds R]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from report import write_section  # noqa: E402
+
+SPEEDUP_TARGET = 1.8
+OVERHEAD_TARGET = 1.3
+NEWSPROBE = str(Path(sys.executable).with_name("newsprobe"))
+
+
+def corpus(folder: Path, n: int) -> Path:
+    from newsprobe.synth import articles
+
+    path = folder / "corpus.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for rec in articles(n, words=500, seed=3):
+            fh.write(json.dumps(rec) + "\n")
+    return path
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> dict:
+    load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    return {"seconds": seconds, "load": load, "cpu_s": (after.ru_utime + after.ru_stime) - (before.ru_utime
+                                                                                             + before.ru_stime),
+            "stderr": proc.stderr}
+
+
+def spark_steps(stderr: str) -> dict[str, float]:
+    """When each step of the job started (seconds after the session), from the command's progress lines."""
+    steps = {}
+    for m in re.finditer(r"\[\s*([\d.]+) s\] (listing|reading|analysing|writing)", stderr):
+        steps[m[2]] = float(m[1])
+    m = re.search(r"in ([\d.]+) s \(", stderr)
+    if m:
+        steps["done"] = float(m[1])
+    return steps
+
+
+def main(n: int, layers: str | None, rounds: int) -> dict:
+    work = Path(tempfile.mkdtemp(prefix="newsprobe-bench-spark-"))
+    try:
+        data = corpus(work, n)
+        env = {**os.environ, "NEWSPROBE_THREADS": "1"}
+        extra = ["--layers", layers] if layers else []
+        runs: dict[str, list[dict]] = {"local": [], "local2": [], "spark1": [], "spark2": []}
+        for r in range(rounds):
+            for which in runs:
+                if which.startswith("local"):
+                    db = work / f"{which}-{r}.db"
+                    processes = "2" if which == "local2" else "1"
+                    cmd = [NEWSPROBE, "ingest", str(data), "--db", str(db), "--processes", processes, *extra]
+                else:
+                    cores = which[-1]
+                    cmd = [NEWSPROBE, "spark", "analyze", str(data), "--out", str(work / f"{which}-{r}"),
+                           "--master", f"local[{cores}]", *extra]
+                res = timed(cmd, env)
+                if which.startswith("spark"):
+                    res["steps"] = spark_steps(res["stderr"])
+                res.pop("stderr")
+                runs[which].append(res)
+                print(which, f"{res['seconds']:.1f} s", f"load {res['load']:.1f}", res.get("steps", ""),
+                      file=sys.stderr, flush=True)
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    best = {k: min(v, key=lambda x: x["seconds"]) for k, v in runs.items()}
+    out = {"articles": n, "layers": layers or "all", "rounds": rounds, "peak_process_mb": peak_mb,
+           "loads": [r["load"] for v in runs.values() for r in v]}
+    for k, v in best.items():
+        out[k] = {"seconds": v["seconds"], "articles_s": n / v["seconds"], "load": v["load"],
+                  "steps": v.get("steps", {})}
+    out["speedup"] = best["spark1"]["seconds"] / best["spark2"]["seconds"]
+    out["overhead_1core"] = best["spark1"]["seconds"] / best["local"]["seconds"]
+    out["overhead_2core"] = best["spark2"]["seconds"] / best["local2"]["seconds"]
+    return out
+
+
+def render(r: dict) -> str:
+    def analysis(k: str) -> str:
+        s = r[k]["steps"]
+        if "analysing" in s and "writing" in s:
+            return f"{s['writing'] - s['analysing']:.1f} s"
+        return "n/a"
+
+    names = {"local": "local pipeline, 1 process", "local2": "local pipeline, 2 processes",
+             "spark1": "spark, local[1]", "spark2": "spark, local[2]"}
+    rows = "\n".join(f"| {names[k]} | {r[k]['seconds']:.1f} s | {r[k]['articles_s']:.2f} | "
+                     f"{analysis(k) if k.startswith('spark') else ''} | {r[k]['load']:.1f} |" for k in names)
+    sp = "meets" if r["speedup"] >= SPEEDUP_TARGET else "MISSES"
+    ov = "meets" if r["overhead_2core"] <= OVERHEAD_TARGET else "MISSES"
+    loads = ", ".join(f"{x:.1f}" for x in r["loads"])
+    return f"""`newsprobe spark analyze` in local mode against the local pipeline (`newsprobe ingest --processes 1`
+and `2`) on the same {r['articles']} generated articles (JSON Lines, about 500 words each, layers:
+{r['layers']}), wall time of the whole command (JVM start, pipeline loading and writing included), best of
+{r['rounds']} alternating rounds,
+`NEWSPROBE_THREADS=1`. Load average (1 min) before each run: {loads}; the machine has 2 cores shared with other
+work, so the figures are upper bounds on cost.
+
+| run | wall time | articles/s | analysis stage | load before |
+| --- | ---: | ---: | ---: | ---: |
+{rows}
+- Speed-up from 1 to 2 cores: **{r['speedup']:.2f}x** (target >= {SPEEDUP_TARGET}x: {sp}).
+- Overhead of Spark over the local multi-process pipeline on the same 2 cores: **{r['overhead_2core']:.2f}x**
+  (target <= {OVERHEAD_TARGET}x: {ov}); on one core: {r['overhead_1core']:.2f}x.
+- Largest single process (max RSS): {r['peak_process_mb']:.0f} MB (a Python worker holds one pipeline, as the
+  local process does).
+"""
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("n", nargs="?", type=int, default=120)
+    ap.add_argument("--layers", default=None)
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args()
+    result = main(args.n, args.layers, args.rounds)
+    print(json.dumps(result, indent=2))
+    if not args.no_write:
+        write_section("spark", render(result))
