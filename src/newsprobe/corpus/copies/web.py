@@ -19,7 +19,7 @@ from newsprobe.corpus.copies.families import matches, newest
 from newsprobe.corpus.copies.relation import edits
 from newsprobe.web.app import open_store, render
 from newsprobe.web.render import PALETTE_SIZE, safe_url
-from newsprobe.web.routes_api import ERRORS, ArticleId, ErrorOut
+from newsprobe.web.routes_api import ERRORS, ArticleId, ErrorOut, load_article
 
 router = APIRouter()
 api = APIRouter(prefix="/api", tags=["copies"])
@@ -174,13 +174,8 @@ _NOT_FOUND = {**ERRORS, 404: {"model": ErrorOut, "description": "No such article
 @api.get("/articles/{article_id}/copies", response_model=CopiesOut, responses=_NOT_FOUND)
 def article_copies(article_id: ArticleId, request: Request) -> dict[str, Any]:
     """The families an article belongs to: first publisher with evidence, every member with its passages and edits."""
+    article = load_article(request, article_id)
     with open_store(request) as store:
-        try:
-            article = store.get(article_id)
-        except NewsprobeError as exc:
-            raise HTTPException(409, str(exc)) from None
-        if article is None:
-            raise HTTPException(404, f"no article with id {article_id!r}")
         return {"id": article.id, "families": index.families_of(store, article.id), "pending": index.pending(store)}
 
 
