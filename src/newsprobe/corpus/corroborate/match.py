@@ -59,7 +59,8 @@ def parse_claim_id(value: str) -> tuple[str, int, int]:
 
 
 def _claim_spans(db, article_id: str) -> list[tuple[int, int, str, dict]]:
-    rows = db.execute('SELECT start, "end", text, attrs FROM spans WHERE article_id = ? AND layer = \'claim\' '
+    # `+layer`: look the article up by its own index (spans_article), not by every claim span of the store
+    rows = db.execute('SELECT start, "end", text, attrs FROM spans WHERE article_id = ? AND +layer = \'claim\' '
                       "ORDER BY start", (article_id,))
     out = []
     for start, end, text, attrs in rows:
@@ -140,7 +141,7 @@ def corroborate_span(store, article, start: int, end: int, text: str, attrs: dic
 def date_granularity(db, article_id: str) -> dict[tuple[int, int], str]:
     """The date layer's granularity of each of an article's date spans, by (start, end)."""
     out = {}
-    for s, e, a in db.execute('SELECT start, "end", attrs FROM spans WHERE article_id = ? AND layer = \'date\'',
+    for s, e, a in db.execute('SELECT start, "end", attrs FROM spans WHERE article_id = ? AND +layer = \'date\'',
                               (article_id,)):
         try:
             gran = json.loads(a).get("granularity")
