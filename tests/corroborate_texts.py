@@ -80,3 +80,10 @@ OLD_NEWS = "\n\n".join([
     "after four months.",
     "Engineers will now rebuild the desert highway, the transport ministry said.",
 ])
+
+LIFTED = "\n\n".join([
+    "Farmers in the valley say they have not been able to reach their orchards since the winter, and that the apricot "
+    "harvest will be lost if the roads stay closed.",
+    PARAGRAPHS[0],
+    "The agriculture ministry has promised compensation but has not said when it will be paid.",
+])

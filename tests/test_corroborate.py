@@ -88,6 +88,7 @@ TEXTS = {
     "homes": (T.HOMES, "relief.example", "2024-03-06", None),
     "old_year": (T.OLD_YEAR, "history.example", "2024-03-04", None),
     "old_news": (T.OLD_NEWS, "archive.example", "2021-06-01", None),
+    "lifted": (T.LIFTED, "farm.example", "2024-03-08", None),
 }
 NEGATIVES = ("smaller", "homes", "old_year", "old_news")
 
@@ -101,13 +102,14 @@ def analysed():
             for name, (text, outlet, published, title) in TEXTS.items()}
 
 
-def build(path: Path, analysed, names) -> Path:
+def build(path: Path, analysed, names, copies_too: bool = True) -> Path:
     from newsprobe.corpus.copies import index as copies
     from newsprobe.corpus.corroborate import index
 
     with Store(path) as store:
         store.add_many([analysed[n] for n in names])
-        copies.update(store)
+        if copies_too:
+            copies.update(store)
         index.ensure(store.connection)
     return path
 
@@ -158,7 +160,7 @@ def test_a_copy_family_is_one_report_with_its_copies(tmp_path, analysed):
 
 
 def test_independent_reports_and_copies_together_and_what_does_not_match(tmp_path, analysed):
-    path = build(tmp_path / "all.db", analysed, list(TEXTS))
+    path = build(tmp_path / "all.db", analysed, [n for n in TEXTS if n != "lifted"])
     fig = killed(corroborate(path, figure_claim(analysed["independent"])))  # "3,200 fighters had been killed"
     found = ids(fig)
     assert found[0] == [analysed["independent"].id]  # the claim's own report comes first
@@ -169,6 +171,17 @@ def test_independent_reports_and_copies_together_and_what_does_not_match(tmp_pat
     assert fig["independent"] == 3 and fig["articles"] == 6 and fig["copies"] == 3
     assert fig["verdict"] == ("3 independent reports (1 named person, 1 anonymous, 1 named organisation); "
                               "3 copies besides.")
+
+
+@pytest.mark.parametrize("copies_too", [True, False], ids=["copy-family", "same-sentence-only"])
+def test_a_sentence_lifted_into_another_article_is_a_copy_of_its_report(tmp_path, analysed, copies_too):
+    """Found as a partial copy by the copy detector, or, without its families, by the same sentence word for word."""
+    path = build(tmp_path / "lifted.db", analysed, ["original", "lifted", "independent"], copies_too)
+    found = corroborate(path, figure_claim(analysed["lifted"]))
+    fig = killed(found)
+    assert ids(fig) == [[analysed["original"].id, analysed["lifted"].id], [analysed["independent"].id]]
+    assert [a["role"] for a in fig["reports"][0]["articles"]] == ["first", "copy"]
+    assert (fig["reports"][0]["family"] is not None) == copies_too and (found["copies_pending"] > 0) != copies_too
 
 
 def test_a_claim_found_nowhere_else(tmp_path, analysed):
@@ -233,7 +246,7 @@ def test_an_older_store_upgrades_to_the_figure_index(tmp_path):
 
 @pytest.fixture(scope="module")
 def full_store(tmp_path_factory, analysed) -> Path:
-    return build(tmp_path_factory.mktemp("corroborate") / "news.db", analysed, list(TEXTS))
+    return build(tmp_path_factory.mktemp("corroborate") / "news.db", analysed, [n for n in TEXTS if n != "lifted"])
 
 
 def test_command_prints_the_verdict_and_the_reports(full_store, analysed):

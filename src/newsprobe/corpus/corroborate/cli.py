@@ -84,7 +84,7 @@ def _print(found: dict[str, Any]) -> None:
 def _source(item: dict[str, Any]) -> str:
     from newsprobe.corpus.corroborate.match import SHORT_WORDS
 
-    kind = SHORT_WORDS.get(item.get("source_type"), item.get("source_type") or "no source")
+    kind = SHORT_WORDS.get(item.get("source_type"), item.get("source_type") or "unattributed")
     return shown(f"{kind} ({item['source']})" if item.get("source") else kind)
 
 

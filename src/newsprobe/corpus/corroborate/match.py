@@ -18,6 +18,7 @@ from newsprobe.corpus.corroborate import index
 
 _CLAIM_ID = re.compile(r"(?P<article>[0-9A-Za-z_.-]{1,200}?):(?P<start>\d{1,9})-(?P<end>\d{1,9})")
 EXAMPLE_ID = "c72b67134be14b5c:1043-1180"
+MIN_COPIED_WORDS = 12  # a claim sentence this long found word for word in two articles was copied, family or not
 
 SOURCE_WORDS = {
     "named_person": "a named person", "named_org": "a named organisation", "official": "an official",
@@ -28,7 +29,7 @@ SOURCE_WORDS = {
 SHORT_WORDS = {
     "named_person": "named person", "named_org": "named organisation", "official": "official",
     "document": "document", "media": "outlet", "unnamed_group": "unnamed group", "anonymous": "anonymous",
-    "author": "author", "unresolved": "unresolved source", None: "no source",
+    "author": "author", "unresolved": "unresolved source", None: "unattributed",
 }
 
 
@@ -199,7 +200,9 @@ class Context:
 
 def _group(ctx: Context, hits: list[index.Figure], me: tuple[str, int, int]) -> list[dict[str, Any]]:
     """Hits as reports: hits in one copy family (as the original or a whole copy, or a partial copy whose claim lies
-    in a passage it shares) are one report; every other hit is a report of its own."""
+    in a passage it shares) are one report, and so are hits whose claim sentence is the same, word for word (a
+    sentence lifted without the rest of the article, an outlet's boilerplate); every other hit is a report of its
+    own."""
     hits = _one_per_article(ctx, hits, me)
     parent: dict[int, int] = {}
 
@@ -221,6 +224,16 @@ def _group(ctx: Context, hits: list[index.Figure], me: tuple[str, int, int]) -> 
             else:
                 family_of[fam["family"]] = n
             firsts[n] = fam
+    same_text: dict[str, int] = {}
+    for n, hit in enumerate(hits):  # one sentence word for word in several articles: copied, even without a family
+        span = ctx.span(hit.article_id, hit.start)
+        words = " ".join((span[2] if span else "").lower().split())
+        if len(words.split()) < MIN_COPIED_WORDS:
+            continue
+        if words in same_text:
+            parent[find(n)] = find(same_text[words])
+        else:
+            same_text[words] = n
     groups: dict[int, list[int]] = {}
     for n in range(len(hits)):
         groups.setdefault(find(n), []).append(n)
