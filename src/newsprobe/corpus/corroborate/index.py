@@ -126,9 +126,12 @@ def _writer_for(db: sqlite3.Connection) -> sqlite3.Connection | None:
 
 
 def _update(db: sqlite3.Connection) -> str:
-    old, now = _stored_state(db), _state(db)
     db.execute("BEGIN IMMEDIATE")
     try:
+        old, now = _stored_state(db), _state(db)  # read inside the write lock: another process may have just done it
+        if old == now:
+            db.execute("COMMIT")
+            return "fresh"
         if old is not None and _only_added(db, old, now):
             added = _fill(db, old["max_seq"])
             how = f"added {added} article(s)"
