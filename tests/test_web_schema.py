@@ -38,6 +38,7 @@ OPERATIONS = [
     ("GET", "/api/actors"),
     ("GET", "/api/actors/{actor_id}"),
     ("GET", "/api/actors/{actor_id}/framing"),
+    ("GET", "/api/claims/{claim_id}/corroboration"),
 ]
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES = int(os.environ.get("NEWSPROBE_SCHEMA_EXAMPLES", "25"))  # raise it for a deeper run

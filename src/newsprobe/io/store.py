@@ -123,6 +123,17 @@ MIGRATIONS: list[tuple[int, str, list[str | Callable[[sqlite3.Connection], None]
         "CREATE INDEX IF NOT EXISTS actor_mentions_name ON actor_mentions (label, canonical, text, actor_id)",
         "CREATE TABLE IF NOT EXISTS actor_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ]),
+    (6, "figure index of numeric claims (corpus/corroborate): claims by kind and value bucket", [
+        # Written only by newsprobe.corpus.corroborate.index from the claim spans (a derived index, rebuilt when
+        # the articles change other than by additions): one row per (kind, log-scale value bucket) a quantity's
+        # interval covers, so that the claims that may report the same figure are one index range.
+        """CREATE TABLE IF NOT EXISTS claim_figures (
+            kind TEXT NOT NULL, bucket INTEGER NOT NULL, article_id TEXT NOT NULL, start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL, q INTEGER NOT NULL, lo REAL NOT NULL, hi REAL NOT NULL, day_from TEXT, day_to TEXT,
+            PRIMARY KEY (kind, bucket, article_id, start, q)
+        ) WITHOUT ROWID""",
+        "CREATE TABLE IF NOT EXISTS claim_figures_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ]),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 SPAN_INDEX = "spans_layer_label_article"

@@ -49,7 +49,8 @@ def section(article: Article, spans: list[Span]) -> Table:
     table.add_column("check-worthy", justify="right")
     table.add_column("claim")
     table.add_column("numbers")
+    table.add_column("claim id", no_wrap=True)  # ARTICLE_ID:START-END, what `newsprobe corroborate` takes
     for s in spans:
         quantities = "; ".join(describe_quantity(q, article.text) for q in s.attrs.get("quantities", []))
-        table.add_row(f"{s.attrs.get('checkworthy', 0):.2f}", s.text, quantities)
+        table.add_row(f"{s.attrs.get('checkworthy', 0):.2f}", s.text, quantities, f"{article.id}:{s.start}-{s.end}")
     return table
