@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
+import re
 import shutil
 import subprocess
 import sys
@@ -71,17 +71,34 @@ def tree_pss_mb(pid: int) -> float:
     return total / 1024
 
 
+def tree_cpu(pid: int, seen: dict[int, float]) -> None:
+    """Record the CPU seconds (user + system) of a process and its descendants so far, per process: the JVM and the
+    Python workers it starts are not children this process waits for, so `getrusage` does not count them."""
+    kids = _children()
+    todo, tick = [pid], os.sysconf("SC_CLK_TCK")
+    while todo:
+        p = todo.pop()
+        todo.extend(kids.get(p, []))
+        try:
+            with open(f"/proc/{p}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            seen[p] = max(seen.get(p, 0.0), (int(fields[11]) + int(fields[12])) / tick)
+        except OSError:
+            pass
+
+
 def measured(cmd: list[str], stdout) -> dict:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start_load = load()
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, text=True)
     peak = [0.0]
+    cpu: dict[int, float] = {}
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
             peak[0] = max(peak[0], tree_pss_mb(proc.pid))
+            tree_cpu(proc.pid, cpu)
             done.wait(0.5)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -90,11 +107,11 @@ def measured(cmd: list[str], stdout) -> dict:
     done.set()
     sampler.join()
     seconds = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-3000:]}")
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return {"seconds": seconds, "cpu": cpu, "peak_mb": peak[0], "load_before": start_load, "load_after": load(),
+    steps = {m[2]: float(m[1]) for m in re.finditer(r"\[\s*([\d.]+) s\] (\w+)", err)}
+    return {"seconds": seconds, "cpu": sum(cpu.values()), "peak_mb": peak[0], "load_before": start_load,
+            "load_after": load(), "steps": steps,
             "summary": [line for line in err.splitlines() if line.startswith("copies:")][-1:]}
 
 
@@ -156,12 +173,14 @@ def render(results: list[dict]) -> str:
                      f"{'identical' if r['same'] else 'DIFFERENT'} JSON lines" for r in results)
     ratio = "; ".join(f"{r['articles']:,}: {r['spark']['seconds'] / r['local']['seconds']:.1f}x the time, "
                       f"{r['spark']['peak_mb'] / max(r['local']['peak_mb'], 1):.1f}x the memory" for r in results)
+    stages = "; ".join(f"{r['articles']:,}: " + ", ".join(f"{name} {t:.0f} s" for name, t in _stages(r["spark"]))
+                       for r in results)
     return f"""`newsprobe spark copies` (Parquet articles table in, `local[2]`, driver memory
 {results[0]['driver_memory']}) against `newsprobe families FILE --format json --jobs 2` (JSON Lines in) on the same
 generated articles (bench/copies_scale.py's corpus: about 600 words, 30% copies). Wall time of the whole command
-(JVM start included), CPU time of all its processes, peak PSS of its process tree (the JVM and the Python workers
-for Spark). The machine has 2 cores shared with other jobs: load average (1 / 5 / 15 min) before and after each
-run; CPU time is the steadier figure.
+(JVM start included), CPU time of all its processes (sampled from /proc every half second), peak PSS of its
+process tree (the JVM and the Python workers for Spark). The machine has 2 cores shared with other jobs: load
+average (1 / 5 / 15 min) before and after each run; CPU time is the steadier figure.
 
 | articles | run | time | CPU time | peak memory (PSS) | load before | load after |
 | --- | --- | ---: | ---: | ---: | --- | --- |
@@ -171,7 +190,24 @@ run; CPU time is the steadier figure.
 - Spark against the local command: {ratio}. On one machine Spark pays for its stages (a shuffle per join, the JVM,
   Arrow transfers to Python workers); what it buys is that every stage but the families' components spreads over
   a cluster's executors.
+- Where Spark's time goes (seconds from the session's start to each step's start, then the stage's length):
+  {stages}.
 """
+
+
+def _stages(m: dict) -> list[tuple[str, float]]:
+    """Each step's length from the command's progress lines (`[  t s] reading ...`, seconds after the session
+    started) and its summary (`... in T s`, the job's length); what is left of the wall time is starting Java and the
+    session."""
+    steps = sorted(m.get("steps", {}).items(), key=lambda kv: kv[1])
+    found = re.search(r"in ([\d.]+) s$", m["summary"][0]) if m.get("summary") else None
+    if not steps or not found:
+        return []
+    job = float(found[1])
+    out = [("JVM and session", m["seconds"] - job)]
+    for (name, start), (_, end) in zip(steps, [*steps[1:], ("end", job)], strict=True):
+        out.append((name, end - start))
+    return out
 
 
 if __name__ == "__main__":

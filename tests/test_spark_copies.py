@@ -141,7 +141,7 @@ def test_fingerprint_rows_are_the_local_sketch():
     assert (got[got["key"] == 10]["n"] > len(sketch.fingerprints(texts[0]))).all()  # a repeated passage repeats some
 
 
-def test_bad_inputs_are_one_line_errors(corpus, spark, tmp_path):
+def test_bad_inputs_are_one_line_errors_and_a_lone_article_no_family(corpus, spark, tmp_path):
     from newsprobe.spark.copies import Options, run
 
     with pytest.raises(NewsprobeError, match="no such file or directory"):
@@ -152,3 +152,9 @@ def test_bad_inputs_are_one_line_errors(corpus, spark, tmp_path):
         run(spark, str(tmp_path / "t"), str(tmp_path / "o2"), Options())
     with pytest.raises(NewsprobeError, match="exists and is not empty"):
         run(spark, str(corpus["path"]), str(corpus["root"]), Options())
+    one = tmp_path / "one.jsonl"
+    one.write_text(json.dumps({"text": corpus["records"][0].text, "outlet": "x.example"}) + "\n{broken\n")
+    result = run(spark, str(one), str(tmp_path / "o3"), Options())
+    assert (result.articles, result.candidates, result.families) == (1, 0, 0)
+    assert len(result.unreadable) == 1 and "one.jsonl" in result.unreadable[0][0]
+    assert _lines(tmp_path / "o3") == [] and len(pd.read_parquet(tmp_path / "o3" / "families")) == 0

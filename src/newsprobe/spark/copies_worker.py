@@ -32,11 +32,11 @@ def fingerprints(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         out = []
         for s in range(0, len(texts), BATCH):
             sk = sketch.sketch(texts[s: s + BATCH])
-            counts = np.bincount(sk.owner, minlength=len(sk.words)) if len(sk.owner) else np.zeros(len(sk.words), int)
-            for d in range(len(sk.words)):
-                values = np.unique(sk.value[sk.owner == d]) if counts[d] else np.zeros(0, dtype=np.uint64)
-                if not len(values):
-                    continue
+            counts = np.bincount(sk.owner, minlength=len(sk.words))
+            order = np.argsort(sk.owner, kind="stable")
+            bounds = np.concatenate([[0], np.cumsum(counts)])
+            for d in np.flatnonzero(counts).tolist():
+                values = np.unique(sk.value[order[bounds[d]: bounds[d + 1]]])
                 out.append(pd.DataFrame({
                     "key": np.full(len(values), keys[s + d], dtype=np.int64),
                     "fp": values.view(np.int64),
