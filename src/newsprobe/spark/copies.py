@@ -14,8 +14,8 @@ families `newsprobe families` finds on one machine (docs/copies.md, "The same fa
 5. components of the link graph, over copy and partial links both (all a family's decisions lie in one): on the
    driver (numpy label propagation) when the edge list is small enough to collect, else by iterative min-label joins
    in Spark;
-6. families: `families.build` per component, in `applyInPandas` (build over the whole graph is the union of build over
-   its components: nothing it decides looks past a component).
+6. families: `families.build` per component, in `applyInPandas` over groups of many components (build over the
+   whole graph is the union of build over its components: nothing it decides looks past a component).
 
 Out: DIR/pairs (one row per copy relation: ids, kind, covers, the relation record), DIR/families (one row per family:
 id, size, first publisher, confidence, basis, the JSON line), DIR/members (one row per member: kind, credited, ...),
@@ -143,12 +143,15 @@ def run(spark, source: str, out: str, options: Options = Options(),
 
         # 6. families, one component per group
         step("families")
+        # components go to groups by a hash of their label, many per group: one call of the Python function per
+        # component would cost more than building most families (two or three articles)
+        groups = max(1, min(parts, -(-result.links // 20_000)))
+        comp = comp.withColumn("group", F.pmod(F.xxhash64("comp"), F.lit(groups)))
         nodes = comp.join(keyed.select("key", "id", *META), "key").join(credits, "key")
-        grouped_links = links.join(comp.select(F.col("key").alias("a"), "comp"), "a")
-        # both sides come from `comp`: fresh names keep Spark from calling the cogroup's key ambiguous
-        nodes, grouped_links = (df.select(F.col("comp").alias("comp"), *[c for c in df.columns if c != "comp"])
-                                for df in (nodes, grouped_links))
-        fams = persist(grouped_links.groupBy("comp").cogroup(nodes.groupBy("comp"))
+        grouped_links = links.join(comp.select(F.col("key").alias("a"), "comp", "group"), "a")
+        # both sides come from `comp`: fresh names keep Spark from calling their columns ambiguous
+        nodes, grouped_links = (df.select(*[F.col(c).alias(c) for c in df.columns]) for df in (nodes, grouped_links))
+        fams = persist(grouped_links.groupBy("group").cogroup(nodes.groupBy("group"))
                        .applyInPandas(worker.families, worker.FAMILY_SCHEMA)
                        .withColumn("parsed", F.from_json("json", f"struct<first: struct<id: string, outlet: string, "
                                                                  f"published: string>, confidence: double, "
@@ -237,11 +240,11 @@ def components(spark, edges, driver_edges: int, result: Result):
     if result.links <= driver_edges:
         from newsprobe.corpus.copies.detect import _components
 
-        rows = edges.collect()
-        a = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        b = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+        table = edges.toArrow()  # columns, not Row objects: 16 bytes an edge on the driver
+        a = table.column("a").to_numpy().astype(np.int64)
+        b = table.column("b").to_numpy().astype(np.int64)
         result.components = "driver"
-        if not len(rows):
+        if not len(a):
             return spark.createDataFrame([], "key bigint, comp bigint")
         nodes, inverse = np.unique(np.concatenate([a, b]), return_inverse=True)
         label = _components(inverse[: len(a)], inverse[len(a):])

@@ -66,17 +66,27 @@ def align(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
 
 
 def families(links: pd.DataFrame, nodes: pd.DataFrame) -> pd.DataFrame:
-    """One connected component of the link graph (copy and partial links together: everything that decides its
-    families) to its families, by `families.build` as the local run calls it on the whole graph. Rows: comp, family
-    id, size, the family's JSON line as `newsprobe families --format json` prints it."""
-    comp = int((links["comp"] if len(links) else nodes["comp"]).iloc[0])
-    found = build(_nodes(nodes), [Link(int(a), int(b), json.loads(rel))
-                                  for a, b, rel in zip(links["a"], links["b"], links["rel"], strict=True)])
-    return pd.DataFrame([(comp, f["family"], len(f["members"]), json.dumps(f, ensure_ascii=False)) for f in found],
-                        columns=["comp", "family", "size", "json"])
+    """The connected components of the link graph in one group (copy and partial links together: everything that
+    decides their families) to their families, by `families.build` per component, as the local run calls it on the
+    whole graph. Rows: comp, family id, size, the family's JSON line as `newsprobe families --format json` prints
+    it. A group holds many components (a call per component would cost more than the component)."""
+    by_comp: dict[int, list[Link]] = {}
+    for comp, a, b, rel in zip(links["comp"], links["a"], links["b"], links["rel"], strict=True):
+        by_comp.setdefault(int(comp), []).append(Link(int(a), int(b), json.loads(rel)))
+    all_nodes = _nodes(nodes)
+    members: dict[int, dict] = {}
+    for comp, key in zip(nodes["comp"], nodes["key"], strict=True):
+        members.setdefault(int(comp), {})[int(key)] = all_nodes[int(key)]
+    rows = []
+    for comp in sorted(by_comp):
+        for f in build(members.get(comp, {}), by_comp[comp]):
+            rows.append((comp, f["family"], len(f["members"]), json.dumps(f, ensure_ascii=False)))
+    return pd.DataFrame(rows, columns=["comp", "family", "size", "json"])
 
 
 def _nodes(df: pd.DataFrame) -> dict:
+    """`families.Node`s as the local run makes them (`detect.node_of`: the text's credit phrases and those of the lines
+    cleaning removed)."""
     out = {}
     for row in df.to_dict("records"):
         rec = Record(row["id"], "", _text(row.get("outlet")), _text(row.get("url")), _text(row.get("published")),
