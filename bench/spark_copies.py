@@ -187,10 +187,11 @@ average (1 / 5 / 15 min) before and after each run; CPU time is the steadier fig
 {chr(10).join(rows)}
 
 - Same families: {same}.
-- Spark against the local command: {ratio}. On one machine Spark pays for its stages (a shuffle per join, the JVM,
-  Arrow transfers to Python workers); what it buys is that every stage but the families' components spreads over
-  a cluster's executors.
-- Where Spark's time goes (seconds from the session's start to each step's start, then the stage's length):
+- Spark against the local command: {ratio}. On one machine Spark pays for its stages (a shuffle per
+  join, the JVM, Arrow transfers to Python workers, a fixed cost of about a minute or two that dominates at this
+  size); what it buys is that every stage spreads over a cluster's executors, the components too when the
+  relations do not fit on the driver.
+- Where Spark's time goes (length of each stage of the job, from its progress lines):
   {stages}.
 """
 
