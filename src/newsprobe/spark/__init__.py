@@ -2,8 +2,8 @@
 
 One job per module, each a `run(spark, ..., options) -> result` the CLI (`cli.py`, `newsprobe spark <job>`) wraps:
 - `analyze.py`: `newsprobe spark analyze` (files to Parquet tables, as `ingest` + `export` would make them);
-- a corpus job (copy detection: `copies.py`, `newsprobe spark copies`) goes beside it: a module with its `run`,
-  one command in `cli.py`, the shared pieces below.
+- `copies.py`: `newsprobe spark copies` (copies and story families of an articles table, the families of
+  `newsprobe families`), with what its executors run in `copies_worker.py`.
 
 Shared: `session.py` (Java/pyspark checks, a session local by default), `inputs.py` (paths and URIs to a DataFrame of
 files in newsprobe's order), `worker.py` (what executors run: newsprobe's own readers and pipeline on pandas

@@ -101,6 +101,47 @@ def analyze(
     raise typer.Exit(1 if result.failures else 0)
 
 
+@app.command("copies")
+def copies(
+    source: str = typer.Option(..., "--in", "-i", help="Output folder of `newsprobe spark analyze` (its articles/ "
+                                                       "table), a Parquet dataset with id and text columns, or "
+                                                       "inputs newsprobe reads (JSONL, CSV, text...; read on the "
+                                                       "driver, for corpora it can hold)."),
+    out: str = typer.Option(..., "--out", "-o", help="Folder (or URI) for the Parquet tables pairs/, families/, "
+                                                     "members/ and the JSON lines families_json/."),
+    master: str | None = MasterOption,
+    conf: list[str] | None = ConfOption,
+    partitions: int | None = typer.Option(None, min=1, help="Alignment tasks. Default: one per 20,000 candidate "
+                                                            "pairs, at least two per core."),
+    driver_edges: int = typer.Option(5_000_000, "--driver-edges", min=0,
+                                     help="Find connected components on the driver when there are at most this "
+                                          "many copy relations; above, by iterative joins in Spark."),
+    max_bytes: int = typer.Option(20_000_000, "--max-bytes", help="Inputs read on the driver: skip (and report) "
+                                                                   "items larger than this."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace what --out holds."),
+) -> None:
+    """Copies, story families and first publishers with Spark: the families `newsprobe families` finds, as Parquet
+    tables and as its JSON lines (docs/spark.md)."""
+    from newsprobe.spark.copies import Options, run
+    from newsprobe.spark.session import spark_session
+
+    options = Options(overwrite=overwrite, driver_edges=driver_edges, partitions=partitions, max_bytes=max_bytes)
+    err.print("starting Spark ...", highlight=False)
+    with spark_session(master, _conf(conf)) as spark:
+        err.print(f"Spark {spark.version}, master {spark.sparkContext.master}, "
+                  f"{spark.sparkContext.defaultParallelism} cores", highlight=False)
+        started = time.perf_counter()
+        result = run(spark, source, out, options,
+                     on_step=lambda msg: err.print(f"[{time.perf_counter() - started:6.1f} s] {escape(msg)}",
+                                                   highlight=False))
+    err.print(escape(result.line()), highlight=False, soft_wrap=True)
+    for src, reason in result.unreadable[:SHOWN_FAILURES]:
+        err.print(f"[red]error:[/red] {escape(src)}: {escape(reason)}", highlight=False, soft_wrap=True)
+    if len(result.unreadable) > SHOWN_FAILURES:
+        err.print(f"... and {len(result.unreadable) - SHOWN_FAILURES} more", highlight=False)
+    raise typer.Exit(1 if result.unreadable else 0)
+
+
 def load(
     folder: Path = typer.Argument(..., help="Output folder of `newsprobe spark analyze` (articles/, spans/, "
                                             "failures/)."),

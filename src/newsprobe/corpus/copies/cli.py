@@ -127,7 +127,7 @@ def _direct(paths: list[Path], max_bytes: int, meta: Path | None, name_pattern: 
     """Families of a corpus read directly: the documents' texts as they are, ids as `ingest` would give them."""
     from newsprobe.cli.common import fail, run_metadata
     from newsprobe.core.model import IngestError
-    from newsprobe.corpus.copies.detect import find_families
+    from newsprobe.corpus.copies.detect import find_families, records_from_documents
     from newsprobe.io.read import iter_documents
 
     metadata = run_metadata(None, None, meta, name_pattern)
@@ -148,29 +148,6 @@ def _direct(paths: list[Path], max_bytes: int, meta: Path | None, name_pattern: 
               f"{len(found)} famil{'y' if len(found) == 1 else 'ies'}" + (f", {failed} unreadable" if failed else ""),
               highlight=False)
     return found
-
-
-def records_from_documents(docs: Iterator) -> Iterator:
-    """Documents as copy-detection records: the id `ingest` would give (the same text under a second outlet gets its
-    publication id), outlet from the URL when none is given, dates normalised; exact repeats dropped."""
-    from newsprobe.core.model import Article, content_id
-    from newsprobe.corpus.copies.detect import Record
-    from newsprobe.io.prepare import normalize_published, outlet_from_url
-    from newsprobe.run import publication_id
-
-    seen: dict[str, str] = {}
-    for doc in docs:
-        text = doc.text or ""
-        if not text.strip():
-            continue
-        outlet = doc.outlet or outlet_from_url(doc.url)
-        rid = content_id(text)
-        if rid in seen and seen[rid] != (outlet or "").lower():
-            rid = publication_id(Article(id=rid, text=text, outlet=outlet))
-        if rid in seen:
-            continue
-        seen[rid] = (outlet or "").lower()
-        yield Record(rid, text, outlet, doc.url, normalize_published(doc.published), doc.title)
 
 
 def _print_family(fam: dict[str, Any], detail: bool, focus: str | None = None,

@@ -234,6 +234,29 @@ def find_families(records: Iterable[Record], progress: Callable[[str, int], None
         spool.close()
 
 
+def records_from_documents(docs: Iterator) -> Iterator:
+    """Documents as copy-detection records (what `newsprobe families FILE` and `newsprobe spark copies` read): the
+    id `ingest` would give (the same text under a second outlet gets its publication id), outlet from the URL when
+    none is given, dates normalised; exact repeats dropped."""
+    from newsprobe.core.model import Article, content_id
+    from newsprobe.io.prepare import normalize_published, outlet_from_url
+    from newsprobe.run import publication_id
+
+    seen: dict[str, str] = {}
+    for doc in docs:
+        text = doc.text or ""
+        if not text.strip():
+            continue
+        outlet = doc.outlet or outlet_from_url(doc.url)
+        rid = content_id(text)
+        if rid in seen and seen[rid] != (outlet or "").lower():
+            rid = publication_id(Article(id=rid, text=text, outlet=outlet))
+        if rid in seen:
+            continue
+        seen[rid] = (outlet or "").lower()
+        yield Record(rid, text, outlet, doc.url, normalize_published(doc.published), doc.title)
+
+
 def run_all(pool, fn: Callable, items: Iterable, group: int = 8) -> Iterator:
     """fn over items, in order, in the pool's workers when there is a pool. The items are drawn here, in the calling
     thread, a few at a time (a pool would draw them on a thread of its own, where a SQLite connection may not go)."""
