@@ -166,7 +166,8 @@ def run(n: int, work: Path, driver_memory: str) -> dict:
 def render(results: list[dict]) -> str:
     rows = []
     for r in results:
-        for name, m in (("local (`families FILE --jobs 2`)", r["local"]), ("spark, local[2]", r["spark"])):
+        spark = f"spark, local[2], driver memory {r['driver_memory']}"
+        for name, m in (("local (`families FILE --jobs 2`)", r["local"]), (spark, r["spark"])):
             rows.append(f"| {r['articles']:,} | {name} | {m['seconds']:.0f} s | {m['cpu']:.0f} s | "
                         f"{m['peak_mb']:,.0f} MB | {m['load_before']} | {m['load_after']} |")
     same = "; ".join(f"{r['articles']:,} articles: {r['families']:,} families, "
@@ -175,12 +176,12 @@ def render(results: list[dict]) -> str:
                       f"{r['spark']['peak_mb'] / max(r['local']['peak_mb'], 1):.1f}x the memory" for r in results)
     stages = "; ".join(f"{r['articles']:,}: " + ", ".join(f"{name} {t:.0f} s" for name, t in _stages(r["spark"]))
                        for r in results)
-    return f"""`newsprobe spark copies` (Parquet articles table in, `local[2]`, driver memory
-{results[0]['driver_memory']}) against `newsprobe families FILE --format json --jobs 2` (JSON Lines in) on the same
-generated articles (bench/copies_scale.py's corpus: about 600 words, 30% copies). Wall time of the whole command
-(JVM start included), CPU time of all its processes (sampled from /proc every half second), peak PSS of its
-process tree (the JVM and the Python workers for Spark). The machine has 2 cores shared with other jobs: load
-average (1 / 5 / 15 min) before and after each run; CPU time is the steadier figure.
+    return f"""`newsprobe spark copies` (Parquet articles table in, `local[2]`) against `newsprobe families FILE
+--format json --jobs 2` (JSON Lines in) on the same generated articles (bench/copies_scale.py's corpus: about 600
+words, 30% copies). Wall time of the whole command (JVM start included), CPU time of all its processes (sampled
+from /proc every half second), peak PSS of its process tree (the JVM and the Python workers for Spark). The machine
+has 2 cores shared with other jobs: load average (1 / 5 / 15 min) before and after each run; CPU time is the
+steadier figure.
 
 | articles | run | time | CPU time | peak memory (PSS) | load before | load after |
 | --- | --- | ---: | ---: | ---: | --- | --- |
