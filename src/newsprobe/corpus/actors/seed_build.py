@@ -1,5 +1,5 @@
 """Regenerate `phoenix_aliases.tsv`, the seed alias table derived from the Phoenix/PETRARCH2 actor dictionaries (MIT,
-Open Event Data Alliance; the licence is `PHOENIX_LICENSE.txt` beside the table).
+Open Event Data Alliance; the licence's notice heads the table, copied from the dictionaries' LICENSE).
 
     python -m newsprobe.corpus.actors.seed_build ../shared/data/lexicons/phoenix_actors
 
@@ -182,9 +182,12 @@ def build(folder: Path) -> str:
     rows = [(c, lab, [n for n in names if f"{lab}\t{n.lower()}" not in shared]) for c, lab, names in rows
             if f"{lab}\t{c.lower()}" not in shared]  # "George Bush": the father's row, and the son's alias
     seen: set[str] = set()
+    # The MIT licence asks that its notice go with substantial portions: it heads the table as comment lines.
+    notice = (folder / "LICENSE").read_text(encoding="utf-8").strip().splitlines()
     lines = [
-        "# Derived from the Phoenix/PETRARCH2 actor dictionaries (Open Event Data Alliance, MIT licence: see",
-        "# PHOENIX_LICENSE.txt). Regenerate: python -m newsprobe.corpus.actors.seed_build PHOENIX_FOLDER",
+        "# Derived from the Phoenix/PETRARCH2 actor dictionaries (Open Event Data Alliance), under this licence:",
+        *[f"# {line}".rstrip() for line in notice],
+        "# Regenerate: python -m newsprobe.corpus.actors.seed_build PHOENIX_FOLDER",
         "# canonical<TAB>label<TAB>other names separated by |",
     ]
     for canonical, label, names in rows:
