@@ -392,6 +392,8 @@ class EntityFixer:
                 _ner_mention(a, b, label)
                 for a, b in _runs_outside(s, e, inner)
                 if words[a][:1].isupper() and _name_like(words, a, b)
+                # a headline's capitals: "Jeish Al-Fatah Coalition" leaves "Coalition", an English word, no person
+                and not (a in self.headline and b - a == 1 and words[a].lower() in self.english)
             ]
         return []
 
