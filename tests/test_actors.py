@@ -163,7 +163,7 @@ def test_a_store_opened_for_reading_gets_its_index(db_path, monkeypatch):
         text = "Hasm al-Nour Jamaa\tORG\n"
         store.add_many([Article(id="f" * 16, text=text, spans=[_entity(text, "Hasm al-Nour Jamaa", "ORG",
                                                                        "Hasm al-Nour Jamaa")])])
-    monkeypatch.setattr(index, "_writer_for", lambda db: None)  # as if the file could not be written
+    monkeypatch.setattr(index, "writer_for", lambda db: None)  # as if the file could not be written
     with Store(db_path, readonly=True) as store:
         with pytest.raises(NewsprobeError, match="read-only: run `newsprobe actors"):
             ensure(store.connection)

@@ -218,7 +218,7 @@ def test_a_read_only_store_gets_a_temporary_index(tmp_path, analysed, monkeypatc
     path = tmp_path / "store.db"
     with Store(path) as store:
         store.add_many([analysed["original"], analysed["independent"]])  # no index written
-    monkeypatch.setattr(index, "_writer_for", lambda db: None)  # a file nobody may write (root ignores modes)
+    monkeypatch.setattr(index, "writer_for", lambda db: None)  # a file nobody may write (root ignores modes)
     with Store(path, readonly=True) as store:
         assert index.ensure(store.connection) == "temporary"
         assert store.connection.execute("SELECT COUNT(*) FROM main.claim_figures").fetchone()[0] == 0

@@ -543,6 +543,20 @@ def _migrate(db: sqlite3.Connection, path: str) -> None:
         log.info("%s: store upgraded to version %d (%s)", path, step, what)
 
 
+def writer_for(db: sqlite3.Connection) -> sqlite3.Connection | None:
+    """A writing connection to the file `db` reads, or None when the file or its folder cannot be written: how a
+    corpus analysis keeps its derived index up to date beside a read-only store connection (the web app's)."""
+    path = next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "")
+    if not path or not os.access(path, os.W_OK) or not os.access(os.path.dirname(path) or ".", os.W_OK):
+        return None
+    try:
+        writer = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+        writer.execute("PRAGMA busy_timeout = 30000")
+    except sqlite3.Error:
+        return None
+    return writer
+
+
 def store_error(path: str, err: sqlite3.Error) -> NewsprobeError:
     """One line for what SQLite says about a file that is not a (healthy) store."""
     message = str(err)

@@ -11,7 +11,6 @@ and the web resolve actors the same way).
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 from collections import Counter, defaultdict
@@ -21,6 +20,7 @@ from newsprobe.core.errors import NewsprobeError
 from newsprobe.corpus.actors.aliases import AliasBook, book, digest, match_keys
 from newsprobe.corpus.actors.names import acronym
 from newsprobe.corpus.actors.resolve import ACTOR_TYPES, SPLIT, Actor, NameId, NameStat, resolve
+from newsprobe.io.store import writer_for
 from newsprobe.layers.entities import name_key
 
 _LABELS = ",".join(f"'{t}'" for t in ACTOR_TYPES)
@@ -84,7 +84,7 @@ def ensure(db: sqlite3.Connection, aliases: str | None = None, source: str = "al
             raise
     # A store opened for reading (search, show, the web's pages): the index is derived data, so it is written through
     # a connection of its own when the file can be written, as an older store is upgraded.
-    writer = _writer_for(db)
+    writer = writer_for(db)
     if writer is None:
         raise NewsprobeError(
             "the actor index of this store is out of date and the store is read-only: run `newsprobe actors "
@@ -95,18 +95,6 @@ def ensure(db: sqlite3.Connection, aliases: str | None = None, source: str = "al
     finally:
         writer.close()
 
-
-def _writer_for(db: sqlite3.Connection) -> sqlite3.Connection | None:
-    """A writing connection to the file `db` reads, or None when the file or its folder cannot be written."""
-    path = next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "")
-    if not path or not os.access(path, os.W_OK) or not os.access(os.path.dirname(path) or ".", os.W_OK):
-        return None
-    try:
-        writer = sqlite3.connect(path, timeout=30.0, isolation_level=None)
-        writer.execute("PRAGMA busy_timeout = 30000")
-    except sqlite3.Error:
-        return None
-    return writer
 
 
 def read_names(db: sqlite3.Connection, alias_book: AliasBook | None = None

@@ -11,13 +11,13 @@ allows, and otherwise a temporary copy for the session (nothing written to the f
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from newsprobe.corpus.corroborate import ranges
+from newsprobe.io.store import writer_for
 
 TABLE_SQL = """CREATE {temp} TABLE IF NOT EXISTS claim_figures (
     kind TEXT NOT NULL, bucket INTEGER NOT NULL, article_id TEXT NOT NULL, start INTEGER NOT NULL,
@@ -94,7 +94,7 @@ def ensure(db: sqlite3.Connection) -> str:
         except sqlite3.OperationalError as exc:
             if "readonly" not in str(exc).lower() and "read-only" not in str(exc).lower():
                 raise
-    writer = _writer_for(db) if migrated else None
+    writer = writer_for(db) if migrated else None
     if writer is not None:
         try:
             return _update(writer)
@@ -112,17 +112,6 @@ def ensure(db: sqlite3.Connection) -> str:
 def _has_temp(db: sqlite3.Connection) -> bool:
     return db.execute("SELECT 1 FROM sqlite_temp_master WHERE name = 'claim_figures'").fetchone() is not None
 
-
-def _writer_for(db: sqlite3.Connection) -> sqlite3.Connection | None:
-    path = next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "")
-    if not path or not os.access(path, os.W_OK) or not os.access(os.path.dirname(path) or ".", os.W_OK):
-        return None
-    try:
-        writer = sqlite3.connect(path, timeout=30.0, isolation_level=None)
-        writer.execute("PRAGMA busy_timeout = 30000")
-    except sqlite3.Error:
-        return None
-    return writer
 
 
 def _update(db: sqlite3.Connection) -> str:
