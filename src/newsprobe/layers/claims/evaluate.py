@@ -19,12 +19,19 @@ from newsprobe.core.errors import NewsprobeError
 from newsprobe.layers.claims.checkworthy import MODEL_DIR, load_head, score_sentences
 
 LABELS = {"yes": True, "no": False}
-_GLUED = re.compile(r"^(yes|no)\d+$", re.IGNORECASE)  # a label with the next record's id stuck on
+_GLUED = re.compile(r"^(yes|no)(\d+)$", re.IGNORECASE)  # a label with the next record's id stuck on
 
 
 def read_tsv(path: str | Path) -> tuple[list[str], list[bool]]:
-    """Sentences and gold labels (True = "Yes") of a CheckThat! TSV: `Sentence_id, Text, class_label`.
+    """Sentences and gold labels (True = "Yes") of a CheckThat! TSV: `Sentence_id, Text, class_label`."""
+    records = read_records(path)
+    return [text for _, text, _ in records], [label for _, _, label in records]
 
+
+def read_records(path: str | Path) -> list[tuple[str, str, bool]]:
+    """(Sentence_id, text, label) of each record of a CheckThat! TSV, in file order.
+
+    The ids matter to training: they run in debate order, so contiguous id ranges are different years and speakers.
     Tolerates CRLF endings and a header row. The 2024 train file also has one line where a newline was lost between
     two records ("...\\tNo29286\\t..."); such lines are split back into their records rather than dropped.
     """
@@ -35,8 +42,7 @@ def read_tsv(path: str | Path) -> tuple[list[str], list[bool]]:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise NewsprobeError(f"{path}: cannot read ({exc})") from None
-    texts: list[str] = []
-    labels: list[bool] = []
+    records: list[tuple[str, str, bool]] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -48,25 +54,27 @@ def read_tsv(path: str | Path) -> tuple[list[str], list[bool]]:
                 raise NewsprobeError(
                     f"{path}:{number}: expected 'Sentence_id<TAB>Text<TAB>class_label' with label Yes or No"
                 )
-            texts.append(record[0])
-            labels.append(record[1])
-    if not texts:
+            records.append(record)
+    if not records:
         raise NewsprobeError(f"{path}: no labelled sentences (expected 'Sentence_id<TAB>Text<TAB>class_label')")
-    return texts, labels
+    return records
 
 
-def _records(fields: list[str]) -> list[tuple[str, bool] | None]:
-    """The (text, label) records in one tab-split line; `None` marks a record that does not parse."""
+def _records(fields: list[str]) -> list[tuple[str, str, bool] | None]:
+    """The (id, text, label) records in one tab-split line; `None` marks a record that does not parse."""
     if len(fields) < 3 or len(fields) % 2 == 0:
         return [None]
-    out: list[tuple[str, bool] | None] = []
+    out: list[tuple[str, str, bool] | None] = []
+    first_id = fields[0]
     for k in range(1, len(fields), 2):  # id, text, label[id, text, label]...
         raw = fields[k + 1].strip()
+        record_id = first_id
         if k + 2 < len(fields):
             glued = _GLUED.match(raw)
             raw = glued.group(1) if glued else ""
+            first_id = glued.group(2) if glued else ""
         label = LABELS.get(raw.lower())
-        out.append(None if label is None else (fields[k], label))
+        out.append(None if label is None else (record_id.strip(), fields[k], label))
     return out
 
 
