@@ -190,3 +190,13 @@ def test_seed_label_classes(seed_path):
     classes = {(s.attrs["key"], s.attrs["class"]) for s in art.layer("label")}
     assert ("coalition", "category") in classes and ("representative", "role") in classes
     assert {("terrorist group", "characterising"), ("non-syrian mercenary", "characterising")} <= classes
+    from rich.console import Console
+
+    from newsprobe.layers.labels.report import section
+
+    console = Console(record=True, width=100)
+    console.print(section(art, art.layer("label")))
+    out = console.export_text()
+    table, below = out.split("Roles and categories (not framing):")
+    assert "terrorist groups" in table and "coalition" not in table
+    assert "coalition ×4" in below and "representative" in below
