@@ -200,3 +200,28 @@ def test_seed_label_classes(seed_path):
     table, below = out.split("Roles and categories (not framing):")
     assert "terrorist groups" in table and "coalition" not in table
     assert "coalition ×4" in below and "representative" in below
+
+
+def test_spelling_variants_across_articles_are_one_actor(tmp_path, seed_path):
+    """Across a store (the seed and texts of ours): "The Operation Room" of another article is the seed's "Operation
+    Room for Conquest of Aleppo"; "Hizballah" and "Hezbollah", "UN" and "U.N." are one actor each."""
+    from newsprobe.core.model import Document
+    from newsprobe.core.pipeline import analyse, load_nlp
+    from newsprobe.corpus.actors.index import ensure, resolve_one
+    from newsprobe.io.prepare import prepare
+    from newsprobe.io.store import Store
+
+    ours = ["The Operation Room said on Friday that its fighters had withdrawn from the academy.\n",
+            "Hezbollah fighters crossed into Syria on Monday, the U.N. said.\n",
+            "Hizballah said on Tuesday that the UN had no right to inspect the border.\n"]
+    docs = [Document(source=str(seed_path), text=seed_path.read_text(encoding="utf-8"), outlet="seed.example")]
+    docs += [Document(source=f"ours-{i}", text=t, outlet="ours.example") for i, t in enumerate(ours)]
+    arts = list(analyse([prepare(d) for d in docs], nlp=load_nlp(["entities", "labels"])))
+    with Store(tmp_path / "news.db") as store:
+        store.add_many(arts)
+        db = store.connection
+        ensure(db)
+        room = resolve_one(db, "Operation Room for Conquest of Aleppo")
+        assert room.articles == 2 and resolve_one(db, "The Operation Room").id == room.id
+        assert resolve_one(db, "Hizballah").id == resolve_one(db, "Hezbollah").id
+        assert resolve_one(db, "U.N.").id == resolve_one(db, "UN").id
