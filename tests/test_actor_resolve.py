@@ -156,3 +156,50 @@ def test_type_conflicts_and_acronyms():
     twitter = actor_of(actors, "Twitter")
     assert twitter.label == "ORG" and ids[("PERSON", "Twitter")] == ids[("ORG", "Twitter")]
     assert ids[("ORG", "NSF")] == ids[("ORG", "National Salvation Front")] != ids[("ORG", "NSA")]
+
+
+def test_organisations_by_transliteration_dots_initials_short_form_and_translation():
+    actors, ids = resolve(stats(
+        ("ORG", "Hezbollah", 20), ("ORG", "Hizballah", 3), ("ORG", "Hizbollah", 1),  # vowels of a transliteration
+        ("ORG", "Ahrar al-Sham", 9), ("ORG", "Ahrar ash-Sham", 2),  # the article assimilated: ash-Sham
+        ("ORG", "United Nations", 10), ("ORG", "UN", 8), ("ORG", "U.N.", 4),  # dots, and the one name so initialled
+        ("ORG", "Democratic National Committee", 5), ("ORG", "DNC", 7),
+        ("ORG", "Operation Room for Conquest of Aleppo", 3), ("ORG", "The Operation Room", 2),  # its short form
+        ("ORG", "Jaish al-Islam", 5), ("ORG", "Army of Islam", 2),  # Arabic and English
+        ("ORG", "Jund al-Aqsa", 3), ("ORG", "Jaish al-Aqsa", 2)), book())
+    one = [("Hezbollah", "Hizballah", "Hizbollah"), ("Ahrar al-Sham", "Ahrar ash-Sham"),
+           ("United Nations", "UN", "U.N."), ("Democratic National Committee", "DNC"),
+           ("Operation Room for Conquest of Aleppo", "The Operation Room"), ("Jaish al-Islam", "Army of Islam")]
+    for names in one:
+        assert len({ids[("ORG", n)] for n in names}) == 1, names
+    assert len({ids[("ORG", names[0])] for names in one}) == len(one)
+    assert ids[("ORG", "Jund al-Aqsa")] != ids[("ORG", "Jaish al-Aqsa")]  # consonants differ: two groups
+    assert any("initials of 'Democratic National Committee'" in e for e in actor_of(actors, "DNC").evidence)
+    assert any("the beginning of" in e for e in actor_of(actors, "The Operation Room").evidence)
+
+
+def test_organisations_stay_apart_when_the_corpus_gives_two_candidates():
+    _, ids = resolve(stats(
+        ("ORG", "National Democratic Congress", 5), ("ORG", "National Defence Council", 4), ("ORG", "NDC", 6),
+        ("ORG", "Military Council for Idlib", 3), ("ORG", "Military Council of Aleppo", 3),
+        ("ORG", "the Military Council", 4),
+        ("ORG", "Labour Party", 5), ("ORG", "Party of Labour", 2)), book())
+    assert len({ids[("ORG", n)] for n in ("National Democratic Congress", "National Defence Council", "NDC")}) == 3
+    assert len({ids[("ORG", n)] for n in ("Military Council for Idlib", "Military Council of Aleppo",
+                                          "the Military Council")}) == 3
+    assert ids[("ORG", "Labour Party")] != ids[("ORG", "Party of Labour")]  # two English names: maybe two parties
+
+
+def test_given_name_syllables_and_a_family_name_shared_without_evidence():
+    """ "Kim Jong-un" is "Kim Jong Un", not "Kim Jong-il"; a family name alone that 82% of the mentions would give to
+    one person stays apart without other evidence (a second person of that name is in the corpus), and goes to him
+    with the titles written with it."""
+    people = stats(("PERSON", "Kim Jong Un", 4), ("PERSON", "Kim Jong-un", 2), ("PERSON", "Kim Jong-il", 3),
+                   ("PERSON", "Barack Obama", 92), ("PERSON", "Michelle Obama", 20), ("PERSON", "Obama", 120))
+    _, ids = resolve(people, book())
+    assert ids[("PERSON", "Kim Jong Un")] == ids[("PERSON", "Kim Jong-un")] != ids[("PERSON", "Kim Jong-il")]
+    assert ids[("PERSON", "Obama")] not in (ids[("PERSON", "Barack Obama")], ids[("PERSON", "Michelle Obama")])
+    titles = {("PERSON", "Obama"): Counter({"president": 45}), ("PERSON", "Barack Obama"): Counter({"president": 60}),
+              ("PERSON", "Michelle Obama"): Counter({"first lady": 10})}
+    _, ids = resolve(people, book(), titles=titles)
+    assert ids[("PERSON", "Obama")] == ids[("PERSON", "Barack Obama")] != ids[("PERSON", "Michelle Obama")]

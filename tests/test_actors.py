@@ -50,7 +50,7 @@ def articles() -> list[Article]:
          "groups.")
     c = "Jeish al-Fatah mercenaries shelled the town, residents said."
     d = "Donald Trump spoke in Ohio. Trump said Ivanka Trump would speak next."
-    e = "A statement by Jaish al-Fatah was read out."
+    e = "A statement by the Jaish al-Fatah coalition was read out."
     return [
         Article(id="a" * 16, text=a, outlet="wire.example", published="2016-08-27", title="Hill taken", spans=[
             _entity(a, "Army of Conquest", "ORG", FATAH), _entity(a, "Army of Conquest", "ORG", FATAH, 1),
@@ -67,7 +67,8 @@ def articles() -> list[Article]:
             _entity(d, "Donald Trump", "PERSON", "Donald Trump"), _entity(d, "Trump", "PERSON", "Donald Trump", 1),
             _entity(d, "Ivanka Trump", "PERSON", "Ivanka Trump")]),
         Article(id="e" * 16, text=e, outlet="wire.example", published="sometime", spans=[
-            _entity(e, "Jaish al-Fatah", "ORG", FATAH)]),
+            _entity(e, "Jaish al-Fatah", "ORG", FATAH),
+            _label(e, "coalition", "modifier", FATAH, "Jaish al-Fatah")]),  # a category: no class stored
     ]
 
 
@@ -131,6 +132,19 @@ def test_framing_counts_shares_matrix_and_evidence(db):
     assert sum(row["counts"]) == row["total"] == 1
     only = framing(db, resolve_one(db, FATAH), outlet="agency.example", kinds={"modifier"})
     assert [o["outlet"] for o in only["outlets"]] == ["agency.example"] and only["labels_total"] == 1
+
+
+def test_framing_leaves_out_roles_and_categories(db):
+    """A framing table counts what characterises the actor; "coalition" says only what kind of body it is (the same
+    in every outlet), so it is counted under `left_out` unless all classes are asked for."""
+    actor = resolve_one(db, FATAH)
+    f = framing(db, actor)
+    assert "coalition" not in {lab["key"] for o in f["outlets"] for lab in o["labels"]}
+    assert f["left_out"] == {"category": 1} and f["classes"] == ["characterising"]
+    everything = framing(db, actor, classes=None)
+    wire = next(o for o in everything["outlets"] if o["outlet"] == "wire.example")
+    assert "coalition" in {lab["key"] for lab in wire["labels"]} and everything["left_out"] == {}
+    assert everything["labels_total"] == f["labels_total"] + 1
 
 
 def test_index_follows_the_store_and_remembers_the_alias_file(db_path):
@@ -203,6 +217,9 @@ def test_cli_actors_actor_framing_and_search(db_path, tmp_path):
     assert {"militants", "mercenaries", "coalition of terrorist groups"} <= labels
     res = run_cli("framing", "Jeish al-Fatah", "--db", str(db_path))
     assert res.returncode == 0 and "mercenaries" in res.stdout and "agency.example" in res.stdout
+    assert "left out: 1 category" in res.stdout
+    res = run_cli("framing", "Jeish al-Fatah", "--db", str(db_path), "--all-labels", "--format", "json")
+    assert "coalition" in json.loads(res.stdout)["matrix"]["keys"]
     res = run_cli("search", "Army of Conquest", "--db", str(db_path))
     assert res.stdout.startswith("4 result(s)") and "actor Jaish al-Fatah" in res.stdout
     res = run_cli("search", "--actor", "Trump", "--db", str(db_path))
@@ -280,6 +297,12 @@ def test_web_actor_pages_and_api(client):
     assert api["actors"][0]["id"] == actor_id
     framing_api = client.get(f"/api/actors/{actor_id}/framing", params={"evidence": 1}).json()
     assert {o["outlet"] for o in framing_api["outlets"]} == {"wire.example", "agency.example", UNKNOWN_OUTLET}
+    assert framing_api["left_out"] == {"category": 1}
+    everything = client.get(f"/api/actors/{actor_id}/framing", params={"all_labels": "true"}).json()
+    assert "coalition" in everything["matrix"]["keys"] and everything["left_out"] == {}
+    assert 'id="label-classes"' in page.text and 'href="?labels=all"' in page.text
+    page = client.get(f"/actors/{actor_id}", params={"labels": "all"})
+    assert ">coalition<" in page.text and "Roles and categories counted too" in page.text
     assert client.get("/actors/not-an-id").status_code == 404
     assert client.get("/api/actors/0123456789ab").status_code == 404
 

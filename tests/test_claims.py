@@ -201,3 +201,26 @@ def test_seed_headline_is_flagged(seed_article):
     (head,) = [s for s in seed_article.layer("claim") if s.attrs.get("headline")]
     assert head.start == 0 and seed_article.title and head.text.strip() in seed_article.title
     assert seed_article.summary["claim"]["count"] == len(seed_article.layer("claim")) - 1
+
+
+def _column_width(out: str, header: str) -> int:
+    """The width of the column whose header starts with `header`, from the table's header row."""
+    row = next(line for line in out.splitlines() if f"┃ {header}" in line)
+    cells = row.split("┃")
+    return len(next(c for c in cells if c.strip().startswith(header)))
+
+
+def test_report_is_readable_at_80_columns(seed_article):
+    """At 80 columns the claims table keeps the sentence readable (its id on a line of its own under it, whole, so it
+    can be copied into `newsprobe corroborate`) and "Who says what" keeps the statement readable."""
+    from rich.console import Console
+
+    from newsprobe.core.report import print_report
+
+    console = Console(record=True, width=80)
+    print_report(seed_article, console)
+    out = console.export_text()
+    assert max(len(line) for line in out.splitlines()) <= 80
+    for claim in seed_article.layer("claim"):
+        assert f"{seed_article.id}:{claim.start}-{claim.end}" in out  # on one line, not cut
+    assert _column_width(out, "claim") >= 45 and _column_width(out, "statement") >= 38

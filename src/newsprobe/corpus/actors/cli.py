@@ -152,11 +152,15 @@ def framing(
         [], "--kind", help="Only these constructions: modifier, appositive, predicate, member, reference."),
     top: int = typer.Option(12, min=1, help="Labels in the outlet x label matrix."),
     evidence: int = typer.Option(1, min=0, help="Examples printed per outlet and label."),
+    all_labels: bool = typer.Option(
+        False, "--all-labels", help="Count roles ('Russian President', 'representative') and categories ('coalition') "
+        "too; by default only the labels that characterise the actor."),
     aliases: Path | None = AliasesOption,
     rebuild: bool = RebuildOption,
     fmt: Format = typer.Option(Format.text, "--format", "-f"),
 ) -> None:
     """The words each outlet attaches to an actor ("terrorist groups", "rebels"), with counts, shares and the spans."""
+    from newsprobe.corpus.actors.figures import FRAMING_CLASSES
     from newsprobe.corpus.actors.figures import framing as run
     from newsprobe.corpus.actors.index import resolve_one
 
@@ -164,15 +168,21 @@ def framing(
     with open_existing(db) as store:
         _index(store, aliases, rebuild)
         found = resolve_one(store.connection, name)
-        data = run(store.connection, found, outlet=outlet, kinds=kinds, top=top, evidence=max(evidence, 1))
+        data = run(store.connection, found, outlet=outlet, kinds=kinds, top=top, evidence=max(evidence, 1),
+                   classes=None if all_labels else FRAMING_CLASSES)
         has_layer = store.connection.execute("SELECT 1 FROM spans WHERE layer = 'label' LIMIT 1").fetchone()
     if fmt is not Format.text:
         _dump(data, fmt)
         return
     out.print(Text.assemble(("Labels for ", ""), (printable(data["actor"]["name"]), "bold"),
                             f" ({data['labels_total']})"))
+    if data["left_out"]:
+        out.print(Text("left out: " + ", ".join(f"{n} {c}" + ("s" if n > 1 and c == "role" else "")
+                                                for c, n in sorted(data["left_out"].items()))
+                       + " (offices, positions and generic words for a body; --all-labels counts them)", style="dim"))
     if not data["outlets"]:
-        out.print("no label found" + ("" if has_layer else ": the store has no `labels` layer; ingest with it"))
+        out.print("no label found" + ("" if has_layer else ": the store has no `labels` layer; ingest with it")
+                  if not data["left_out"] else "no label that characterises it")
         return
     m = data["matrix"]
     table = Table(title="Outlet x label (counts; share of the outlet's labels for this actor)", title_justify="left")

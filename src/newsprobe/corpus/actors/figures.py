@@ -14,6 +14,7 @@ from newsprobe.corpus.actors.index import ActorRow
 from newsprobe.corpus.outlets.figures import OUTLET_SQL, outlet_name
 from newsprobe.layers.attribution import source_name
 from newsprobe.layers.entities import name_key
+from newsprobe.layers.labels import LABEL_CLASSES, label_class
 
 MONTH_SQL = "CASE WHEN a.published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' THEN substr(a.published, 1, 7) END"
 
@@ -137,14 +138,19 @@ def quoted_about(db: sqlite3.Connection, actor: ActorRow) -> tuple[list[dict[str
     return [{**e, "outlets": dict(e["outlets"].most_common())} for e in rows], own
 
 
+FRAMING_CLASSES = frozenset({"characterising"})
+
+
 def framing(db: sqlite3.Connection, actor: ActorRow, outlet: str | None = None, kinds: set[str] | None = None,
-            top: int = 12, evidence: int = 3) -> dict[str, Any]:
+            top: int = 12, evidence: int = 3, classes: frozenset[str] | None = FRAMING_CLASSES) -> dict[str, Any]:
     """The labels each outlet attaches to the actor: per outlet, each label's count and share of that outlet's
     labels for the actor, with up to `evidence` examples each (article, kind, the words around it); and the outlet x
-    label matrix over the `top` labels of the corpus."""
+    label matrix over the `top` labels of the corpus. Only labels of `classes` count (None: all): by default the
+    ones that characterise, since a role ("representative", "Russian President") or a category ("coalition") is the
+    same in every outlet and says nothing of how it frames the actor; `left_out` counts the others."""
     rows = db.execute(
         f"SELECT {OUTLET_SQL}, a.id, a.title, a.published, s.start, s.\"end\", s.text, s.label, "
-        "json_extract(s.attrs, '$.key'), json_extract(s.attrs, '$.term'), "
+        "json_extract(s.attrs, '$.key'), json_extract(s.attrs, '$.term'), json_extract(s.attrs, '$.class'), "
         "substr(a.text, max(1, s.start - 89), min(s.start, 90) + s.\"end\" - s.start + 90), max(0, s.start - 90) "
         "FROM actor_mentions m JOIN spans s ON s.article_id = m.article_id AND s.layer = 'label' "
         "AND json_extract(s.attrs, '$.actor') = m.canonical AND json_extract(s.attrs, '$.actor_type') = m.label "
@@ -154,9 +160,14 @@ def framing(db: sqlite3.Connection, actor: ActorRow, outlet: str | None = None, 
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     terms: dict[str, Counter[str]] = defaultdict(Counter)
     examples: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for out, art, title, published, start, end, text, kind, key, term, context, offset in rows:
+    left_out: Counter[str] = Counter()
+    for out, art, title, published, start, end, text, kind, key, term, cls, context, offset in rows:
         name = outlet_name(out)
         if (outlet and name != outlet) or (kinds and kind not in kinds):
+            continue
+        cls = cls or label_class(term or text.lower())  # stored before the layer wrote its class
+        if classes is not None and cls not in classes:
+            left_out[cls] += 1
             continue
         key = key or text.lower()
         counts[name][key] += 1
@@ -183,4 +194,5 @@ def framing(db: sqlite3.Connection, actor: ActorRow, outlet: str | None = None, 
               "rows": [{"outlet": o["outlet"], "counts": [counts[o["outlet"]].get(k, 0) for k in columns],
                         "total": o["labels_total"]} for o in outlets]}
     return {"actor": {"id": actor.id, "name": actor.name, "type": actor.label}, "outlets": outlets,
-            "matrix": matrix, "labels_total": sum(overall.values())}
+            "matrix": matrix, "labels_total": sum(overall.values()),
+            "classes": sorted(classes) if classes is not None else sorted(LABEL_CLASSES), "left_out": dict(left_out)}

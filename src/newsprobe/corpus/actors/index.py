@@ -25,7 +25,7 @@ from newsprobe.layers.entities import name_key
 
 _LABELS = ",".join(f"'{t}'" for t in ACTOR_TYPES)
 # Bump when the way actors are resolved changes: stores built by an older newsprobe then rebuild their index.
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: organisations by vowels, dots, initials, short forms, translations
 
 
 def _digest(user_text: str) -> str:

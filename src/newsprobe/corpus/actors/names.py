@@ -66,6 +66,9 @@ def person_name(name: str) -> PersonName | None:
     """The parts of a person's name, titles and suffixes cut ("President Bashar al-Assad" -> bashar / assad). None for
     something with no word in it."""
     words = [w for w in _WORD.findall(name.replace("[", " ").replace("]", " "))]
+    # "Kim Jong-un" is "Kim Jong Un": a part after a hyphen in lower case is a syllable of a given name, not a family
+    # name joined to another ("Wasserman-Schultz", "al-Assad" keep theirs)
+    words = [part for w in words for part in (w.split("-") if _syllables(w) else [w])]
     words = [w.rstrip(".,").rstrip("'’") or w for w in words]
     while len(words) > 1 and (words[0].lower() in TITLES or words[0].lower().rstrip(".") in TITLES
                               or words[0].lower() == "the"):
@@ -90,6 +93,11 @@ def person_name(name: str) -> PersonName | None:
     first_key = NICKNAMES.get(first_key, first_key)
     middles = tuple(w.rstrip(".").lower()[:1] for w in given[1:] if w.rstrip("."))
     return PersonName(first_key, initial, middles, last, suffix)
+
+
+def _syllables(word: str) -> bool:
+    parts = word.split("-")
+    return len(parts) == 2 and parts[0][:1].isupper() and parts[1][:1].islower() and parts[0].lower() not in PARTICLES
 
 
 def _particle(word: str) -> bool:
@@ -149,15 +157,75 @@ def fold(word: str) -> str:
 
 
 def org_keys(name: str) -> tuple[str, str]:
-    """(key, loose key) of an organisation's name. The key is the entity layer's; the loose key also drops "al-" and
-    folds each word's transliteration (`skeleton`), for spellings the entity layer does not know ("Jabhat al-Nusrah").
-    Two names share a loose key only when every word does, so "Jund al-Aqsa" and "Jaish al-Aqsa" stay apart."""
+    """(key, loose key) of an organisation's name. The key is the entity layer's; the loose key also drops the Arabic
+    article in all its spellings ("al-", "el-", and assimilated to the next word: "ash-Sham", "an-Nusra", "ad-Dawla")
+    and folds each word's transliteration with its vowels all one (`org_fold`: "Hizballah" / "Hezbollah" /
+    "Hizbullah"), for spellings the entity layer does not know. Two names share a loose key only when every word does
+    and every consonant agrees, so "Jund al-Aqsa" and "Jaish al-Aqsa" stay apart."""
     key = name_key(name)
-    words = [w for w in re.split(r"[\s-]+", key) if w and w not in ("al", "el", "the")]
-    return key, " ".join(fold(w) for w in words)
+    words = [w for w in re.split(r"[\s-]+", key) if w]
+    kept = [w for i, w in enumerate(words) if w not in ("al", "el", "the") and not _sun_article(w, words[i + 1:])]
+    return key, " ".join(org_fold(w) for w in kept)
+
+
+def _sun_article(word: str, rest: list[str]) -> bool:
+    """ "ash" before "sham", "an" before "nusra": the article written as the next word's first consonant sounds."""
+    return (len(word) in (2, 3) and word[0] in "ae" and bool(rest) and rest[0].startswith(word[1:])
+            and word[1] not in "aeiou")
+
+
+def org_fold(word: str) -> str:
+    """`fold` with the three vowel classes made one: Arabic short vowels are written a, e, i, o or u by different
+    transliterations ("Hizballah", "Hezbollah"); consonants decide. Short words as they are."""
+    f = fold(word)
+    if len(word) < 3:
+        return f
+    return re.sub(r"[aiu]+", "a", f)
+
+
+_DOTTED = re.compile(r"^(?:[A-Za-z]\.){2,}$")
+
+
+def acronym_key(name: str) -> str:
+    """The letters of an acronym, dots or none ("U.N." and "UN" -> "UN"); "" for a name that is no acronym (two to
+    six capitals, or capitals each followed by a dot)."""
+    text = name.strip()
+    if text.lower().startswith("the "):
+        text = text[4:].strip()
+    if _DOTTED.match(text) and text.replace(".", "").isupper():
+        return text.replace(".", "")
+    return text if text.isalpha() and text.isupper() and 2 <= len(text) <= 6 else ""
 
 
 def acronym(name: str) -> str:
     """Initials of an organisation's name ("Syrian Democratic Forces" -> "SDF"); "" when it has fewer than two."""
     words = [w for w in re.split(r"[\s-]+", name) if w and w[:1].isupper() and w.lower() not in ("al", "el")]
     return "".join(w[0] for w in words).upper() if len(words) >= 2 else ""
+
+
+# Arabic words that head an organisation's name, and how English names the same kind of body: "Jaish al-Islam" is
+# "Army of Islam", "Jabhat al-Nusra" the "Nusra Front".
+ARABIC_HEADS = {
+    "jaish": "army", "jaysh": "army", "jeish": "army", "jabhat": "front", "jabha": "front", "harakat": "movement",
+    "haraka": "movement", "liwa": "brigade", "liwaa": "brigade", "katibat": "battalion", "katiba": "battalion",
+    "hizb": "party", "majlis": "council", "tanzim": "organization", "jamaat": "group", "jamaa": "group",
+}
+_ENGLISH_HEADS = frozenset(ARABIC_HEADS.values())
+_ARTICLES = frozenset("al el ul".split())
+
+
+def translation_keys(name: str) -> tuple[str, str]:
+    """(key of an Arabic name, key of an English name) under which "Jaish al-Islam" and "Army of Islam" (or "Islam
+    Army") meet: the head word in English and the rest folded ("army|aslam"). Either is "" when the name has no such
+    form. Only an Arabic name and an English one are compared, never two English ones ("Labour Party" and "Party of
+    Labour" may be two parties)."""
+    words = [w for w in re.split(r"[\s-]+", name_key(name)) if w and w != "the"]
+    arabic = english = ""
+    if len(words) >= 3 and words[0] in ARABIC_HEADS and (words[1] in _ARTICLES or _sun_article(words[1], words[2:])):
+        rest = [w for i, w in enumerate(words[2:], 2) if w not in _ARTICLES and not _sun_article(w, words[i + 1:])]
+        arabic = ARABIC_HEADS[words[0]] + "|" + " ".join(org_fold(w) for w in rest)
+    if len(words) >= 3 and words[0] in _ENGLISH_HEADS and words[1] == "of":
+        english = words[0] + "|" + " ".join(org_fold(w) for w in words[2:] if w not in _ARTICLES)
+    elif len(words) >= 2 and words[-1] in _ENGLISH_HEADS and words[0] not in ARABIC_HEADS:
+        english = words[-1] + "|" + " ".join(org_fold(w) for w in words[:-1] if w not in _ARTICLES)
+    return arabic, english

@@ -21,7 +21,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from newsprobe.corpus.actors.aliases import AliasBook, AliasRow
-from newsprobe.corpus.actors.names import PersonName, first_compatible, org_keys, person_name
+from newsprobe.corpus.actors.names import (
+    PersonName,
+    acronym,
+    acronym_key,
+    first_compatible,
+    org_keys,
+    person_name,
+    translation_keys,
+)
 from newsprobe.layers.entities import name_key
 
 PREVALENCE = 0.9
@@ -119,6 +127,7 @@ def resolve(
     for (long, short), _n in (acronym_pairs or Counter()).most_common():
         if long in by_id and short in by_id and short not in fixed:
             join(long, short, f"acronym in brackets after {long[1]!r}")
+    _organisations(by_id, uf, join, fixed)
     ambiguous = _people(by_id, uf, join, fixed, titles or {})
     claimed = {n.lower() for r in book.rows if r.origin == "user" for n in r.names}
     return _actors(by_id, uf, rows, why, ambiguous, claimed)
@@ -148,10 +157,61 @@ def _same_keys(by_id: dict[NameId, NameStat], join) -> None:
             loose = org_keys(name)[1]
             if len(loose) >= 6:
                 keys.append(("o", loose))
+            if acronym_key(name):
+                keys.append(("a", acronym_key(name)))  # "U.N." and "UN"
         for kind, key in keys:
             seen = first.setdefault((label, f"{kind}:{key}"), nid)
             if seen != nid:
-                join(seen, nid, "same spelling key" if kind == "k" else "same spelling, vowels aside")
+                join(seen, nid, {"k": "same spelling key", "o": "same spelling, vowels aside",
+                                 "a": "same acronym, dots aside"}[kind])
+
+
+_PREPOSITIONS = frozenset("for of in on against from to at".split())
+
+
+def _organisations(by_id: dict[NameId, NameStat], uf: _Union, join, fixed: set[NameId]) -> None:
+    """Organisations' names that the corpus ties to one other name only, where nothing else could be meant:
+
+    - an acronym ("DNC", "U.N.") and the one organisation of the corpus whose initials it is ("Democratic National
+      Committee"); with two such organisations ("Democratic National Committee", "Danish National Council") it stays
+      apart;
+    - a short form ("the Operation Room") and the one longer name that it begins, the rest a prepositional phrase
+      ("the Operation Room for Conquest of Aleppo");
+    - an Arabic name and its English translation ("Jaish al-Islam", "Army of Islam"; `translation_keys`), when the
+      translation fits one Arabic name only."""
+    orgs = [n for n in by_id if n[0] in ("ORG", "NORP") and SPLIT not in n[1]]
+    words = {n: [w for w in name_key(n[1]).split() if w != "the"] for n in orgs}
+    by_initials: dict[str, list[NameId]] = defaultdict(list)
+    for n in orgs:
+        if not acronym_key(n[1]) and len(words[n]) >= 2:
+            by_initials[acronym(n[1])].append(n)
+    arabic: dict[str, list[NameId]] = defaultdict(list)
+    for n in orgs:
+        key = translation_keys(n[1])[0]
+        if key:
+            arabic[key].append(n)
+
+    def only(cands: list[NameId]) -> NameId | None:
+        roots = {uf.find(c): c for c in cands}
+        return next(iter(roots.values())) if len(roots) == 1 else None
+
+    for n in sorted(orgs, key=lambda x: -by_id[x].mentions):
+        if n in fixed:
+            continue
+        short = acronym_key(n[1])
+        if short and (full := only(by_initials.get(short, []))) is not None:
+            join(full, n, f"initials of {full[1]!r}, the one organisation of the corpus so named")
+            continue
+        w = words[n]
+        if len(w) >= 2 and not short:
+            longer = [m for m in orgs if len(words[m]) > len(w) + 1 and words[m][: len(w)] == w
+                      and words[m][len(w)] in _PREPOSITIONS]
+            if (full := only(longer)) is not None:
+                join(full, n, f"the beginning of {full[1]!r}, the one longer name so begun")
+                continue
+        english = translation_keys(n[1])[1]
+        if english and (full := only(arabic.get(english, []))) is not None:
+            join(full, n, f"the English of {full[1]!r}")
 
 
 def _label_conflicts(by_id: dict[NameId, NameStat], join) -> None:

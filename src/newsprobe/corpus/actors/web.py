@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from newsprobe.core.errors import NewsprobeError
-from newsprobe.corpus.actors.figures import actor_detail, actor_table, framing
+from newsprobe.corpus.actors.figures import FRAMING_CLASSES, actor_detail, actor_table, framing
 from newsprobe.corpus.actors.index import ensure, find, get_actor, suggest
 from newsprobe.corpus.outlets.figures import UNKNOWN_OUTLET
 from newsprobe.web.app import open_store, render
@@ -125,6 +125,9 @@ class FramingOut(BaseModel):
     outlets: list[OutletLabelsOut]
     matrix: MatrixOut
     labels_total: int
+    classes: list[str] = Field(..., description="The label classes counted: characterising, and with all_labels "
+                                                "role and category too.")
+    left_out: dict[str, int] = Field(..., description="Labels not counted, per class (role, category).")
 
 
 NOT_FOUND = {**ERRORS, 404: {"model": ErrorOut, "description": "No such actor"},
@@ -171,18 +174,20 @@ def actors_page(request: Request, q: str = "", type: str = "", top: int = 50) ->
 
 
 @router.get("/actors/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
-def actor_page(request: Request, actor_id: str, outlet: str = "") -> HTMLResponse:
-    """One actor: names, outlets, a chart of mentions per month per outlet, labels per outlet, who is quoted."""
+def actor_page(request: Request, actor_id: str, outlet: str = "", labels: str = "") -> HTMLResponse:
+    """One actor: names, outlets, a chart of mentions per month per outlet, labels per outlet, who is quoted.
+    `labels=all` counts roles and categories too."""
+    all_labels = labels == "all"
     with open_store(request) as store:
         found = _actor(store, actor_id)
         detail = actor_detail(store.connection, found)
-        labels = framing(store.connection, found, evidence=2)
+        labels_data = framing(store.connection, found, evidence=2, classes=None if all_labels else FRAMING_CLASSES)
     counts = {(None if o == UNKNOWN_OUTLET else o): per for o, per in detail["months"].items()}
     chart = monthly_chart(counts)
     undated = sum(detail["undated"].values())
     search = "/?" + urlencode({"actor": found.name})
-    return render(request, "actors/actor.html", a=detail, chart=chart, undated=undated, labels=labels,
-                  search=search, unknown=UNKNOWN_OUTLET)
+    return render(request, "actors/actor.html", a=detail, chart=chart, undated=undated, labels=labels_data,
+                  all_labels=all_labels, search=search, unknown=UNKNOWN_OUTLET)
 
 
 ActorId = Annotated[str, Path(pattern=r"^[0-9a-f]{12}$", description="An actor id (12 hexadecimal characters).")]
@@ -219,10 +224,14 @@ def api_framing(
     outlet: Annotated[str | None, Query(max_length=300)] = None,
     top: Annotated[int, Query(ge=1, le=100)] = 12,
     evidence: Annotated[int, Query(ge=0, le=20)] = 3,
+    all_labels: Annotated[bool, Query(description="Count roles and categories too.")] = False,
 ) -> dict[str, Any]:
-    """The labels each outlet gives the actor: counts, shares, evidence spans, and the outlet x label matrix."""
+    """The labels each outlet gives the actor: counts, shares, evidence spans, and the outlet x label matrix. By
+    default only labels that characterise it; roles ("Russian President") and categories ("coalition") are counted in
+    `left_out`."""
     with open_store(request) as store:
-        return framing(store.connection, _actor(store, actor_id), outlet=outlet, top=top, evidence=evidence)
+        return framing(store.connection, _actor(store, actor_id), outlet=outlet, top=top, evidence=evidence,
+                       classes=None if all_labels else FRAMING_CLASSES)
 
 
 def labels_for_outlets(store, name: str, top: int = 10) -> dict[str, Any]:

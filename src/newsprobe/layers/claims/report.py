@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from rich.table import Table
+from rich.text import Text
 
 from newsprobe.core.model import Article, Span
 
@@ -45,12 +46,16 @@ def _phrase(part: dict | str | None, text: str | None) -> str | None:
 
 
 def section(article: Article, spans: list[Span]) -> Table:
-    table = Table(title="What is claimed", title_justify="left")
-    table.add_column("check-worthy", justify="right")
-    table.add_column("claim")
-    table.add_column("numbers")
-    table.add_column("claim id", no_wrap=True)  # ARTICLE_ID:START-END, what `newsprobe corroborate` takes
+    """One row per claim; its id (ARTICLE_ID:START-END, what `newsprobe corroborate` takes) on a line of its own under
+    the sentence, so that the sentence keeps the width at 80 columns and the id is never cut."""
+    table = Table(title="What is claimed", title_justify="left", expand=True)
+    table.add_column("score", justify="right")
+    table.add_column("claim (and its id)", ratio=3)
+    table.add_column("numbers", ratio=1)
     for s in spans:
         quantities = "; ".join(describe_quantity(q, article.text) for q in s.attrs.get("quantities", []))
-        table.add_row(f"{s.attrs.get('checkworthy', 0):.2f}", s.text, quantities, f"{article.id}:{s.start}-{s.end}")
+        claim = Text(s.text)
+        claim.append("\n")
+        claim.append(f"{article.id}:{s.start}-{s.end}", style="dim")
+        table.add_row(f"{s.attrs.get('checkworthy', 0):.2f}", claim, quantities)
     return table

@@ -27,3 +27,15 @@ def label_key(term: str) -> str:
     from newsprobe.layers.labels.terms import label_key as key
 
     return key(term)
+
+
+LABEL_CLASSES = ("characterising", "role", "category")
+
+
+def label_class(term: str) -> str:
+    """`characterising`, `role` (an office, position or kinship: "russian president", "representative") or
+    `category` (a generic word for a body: "coalition") for a label phrase, from its words alone: what the framing
+    tables use for spans stored before the layer wrote `class` itself. Public for corpus analyses."""
+    from newsprobe.layers.labels.nouns import label_class as cls
+
+    return cls(term)

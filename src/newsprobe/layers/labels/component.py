@@ -2,8 +2,9 @@
 
 Each span's attrs: `actor` (the entity layer's canonical name), `actor_type` (PERSON, ORG or NORP), `target` (the
 mention it describes: {start, end, text}, character offsets), `term` (the phrase as written, lower case), `key` (what
-it is counted under: `label_key`), `score` (how often this construction was right on our annotated set, see
-docs/benchmarks.md).
+it is counted under: `label_key`), `class` (`characterising`, or `role` for an office or position, `category` for a
+generic word for a body: what the framing tables leave out, see `nouns.label_class`), `score` (how often this
+construction was right on our annotated set, see docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from newsprobe.core.spans import layer_items, text_of, write_layer
-from newsprobe.layers.labels.rules import SCORES, actors_of, find_labels
+from newsprobe.layers.labels.nouns import label_class, person_noun
+from newsprobe.layers.labels.rules import PEOPLE_NOUNS, SCORES, actors_of, find_labels
 from newsprobe.layers.labels.terms import label_key
 
 
@@ -44,7 +46,25 @@ class LabelFinder:
                            "text": text[target.start_char : target.end_char]},
                 "term": term,
                 "key": label_key(term),
+                "class": label_class(term, _neutral_words(span)),
                 "score": SCORES[f.kind],
             }))
         write_layer(doc, "label", items)
         return doc
+
+
+_NAME_TYPES = frozenset({"NORP", "GPE", "LOC", "ORG", "FAC"})
+
+
+def _neutral_words(span: Span) -> frozenset[str]:
+    """Words of a label that say nothing of the actor's character: names of places, parties and nationalities ("Texas
+    Governor", "Russian President") and nouns of a domain before the head ("police officer", "campaign manager"),
+    but not nouns for people ("billionaire casino magnate" characterises)."""
+    out = set()
+    for t in span[:-1]:
+        if t.ent_type_ in _NAME_TYPES or t.pos_ == "PROPN":
+            out.add(t.lower_)
+        elif t.pos_ == "NOUN" and t.dep_ == "compound" and t.lemma_.lower() not in PEOPLE_NOUNS \
+                and not person_noun(t.text):
+            out.add(t.lower_)
+    return frozenset(out)

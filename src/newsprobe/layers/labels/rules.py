@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from newsprobe.layers.labels.nouns import event_role, group_noun, person_noun
+
 # Nouns that name a kind of group, or people taken together; "the X" with one of these may refer back to an actor.
 GROUP_NOUNS = frozenset(
     """group coalition alliance organization organisation movement militia faction network front outfit cell
@@ -62,7 +64,10 @@ NAMING_VERBS = frozenset(
 COPULAS = frozenset("be remain".split())  # not "become": "allow Clinton to become president" calls her nothing
 # Modifiers that make a group noun name a state's side rather than the group just named ("the government forces").
 SIDE_WORDS = frozenset("government army security police military state regime pro-government official".split())
-HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. sir madam mx mx. messrs".split())
+HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. miss mister dr dr. sir madam madame mme mme. mx mx. messrs".split())
+# Words that place an actor in time and say nothing of what it is ("the late Fred Rogers", "then-Gov."): not a label
+# alone, though part of one ("former President").
+TIME_ONLY = frozenset("late former then current future once erstwhile onetime one-time longtime sitting".split())
 # Left-edge words that are not part of a label ("some non-Syrian mercenaries", "at least 22 militant groups").
 _LEFT_SKIP_DEPS = frozenset("det poss predet nummod quantmod case punct cc prep advmod".split())
 _MOD_DEPS = frozenset("amod compound nmod npadvmod".split())
@@ -86,6 +91,7 @@ class Actor:
     end: int
     label: str
     canonical: str
+    kind_only: bool = False  # a name used as a common noun ("a super PAC"): no labels, but a reference may mean it
 
 
 @dataclass(frozen=True)
@@ -102,11 +108,12 @@ def find_labels(doc: Doc, actors: list[Actor], english: frozenset[str]) -> list[
     at: dict[int, Actor] = {}
     for a in actors:
         for i in range(a.start, a.end):
-            at[i] = a
+            if not a.kind_only:
+                at[i] = a
     skip = _headline_tokens(doc)
     found: list[Found] = []
     for a in actors:
-        if a.start in skip or a.label not in ACTOR_TYPES:
+        if a.start in skip or a.label not in ACTOR_TYPES or a.kind_only:
             continue
         span = doc[a.start : a.end]
         head = _np_head(span)
@@ -212,6 +219,8 @@ def _phrase(doc: Doc, head: Token, at: dict[int, Actor], of_phrase: bool = True)
         return None
     if not head.is_alpha or head.like_num or head.lemma_.lower() in _NOT_LABELS:
         return None  # "p.m.", "30th.https://...", "thousands"
+    if event_role(head.text):
+        return None  # "the subject of 60 percent of the conversation": a part in an event, not what anyone is
     return start, end
 
 
@@ -255,7 +264,11 @@ def _modifiers(doc: Doc, span: Span, head: Token, a: Actor, at: dict[int, Actor]
         grown = _hyphenated(doc, start, span.start)[0]
         if not any(i in at for i in range(grown, start)):
             start = grown
-    if start < span.start and any(_common(t, english) for t in doc[start : span.start]):
+    if start < span.start and doc[start].is_lower and doc[start].lower_.endswith("ed") \
+            and start > 0 and doc[start - 1].pos_ in ("PROPN", "PRON", "NOUN"):
+        start = span.start  # "Trump blasted Disney": the subject's verb, not an epithet ("Crooked Hillary")
+    if start < span.start and any(_common(t, english) and t.lower_ not in TIME_ONLY for t in doc[start : span.start]) \
+            and _can_name(doc[start : span.start], a) and a.label != "NORP":
         out.append(Found(start, span.start, "modifier", a, span.start - 1))
     # the group noun the name modifies: "Jaish al-Fatah militants", "the Jeish al-Fatah coalition"
     if a.label in ("ORG", "NORP"):
@@ -269,6 +282,20 @@ def _modifiers(doc: Doc, span: Span, head: Token, a: Actor, at: dict[int, Actor]
         ):
             out.append(Found(span.end, noun.i + 1, "modifier", a, noun.i))
     return out
+
+
+def _fits(tok: Token, a: Actor) -> bool:
+    """Whether a noun can say what the actor is: a person noun for a person, a group (or people) noun for a group."""
+    return person_noun(tok.text) if a.label == "PERSON" else group_noun(tok.text)
+
+
+def _can_name(words: Span, a: Actor) -> bool:
+    """Words before a name that hold common nouns describe it only when one of those nouns can name that kind of
+    actor ("police chief", "billionaire casino magnate"); "the hallucinogen PCP" classifies a thing. Capitalised
+    words are left to the other rules ("Crooked Hillary", "President")."""
+    nouns = [t for t in words if (t.pos_ == "NOUN" or (t.dep_ == "compound" and t.is_lower)) and t.is_alpha
+             and not t.ent_type_]
+    return not nouns or any(_fits(t, a) for t in nouns)
 
 
 def _inside(tok: Token, span: Span) -> bool:
@@ -288,16 +315,51 @@ def _appositives(doc: Doc, span: Span, head: Token, a: Actor, at) -> list[Found]
     comma = after < len(doc) and doc[after].text in (",", "(", "—", "–")
     for child in head.rights:  # "Jaish al-Fatah, a coalition of ...": only set off by a comma or bracket
         if (comma and child.dep_ == "appos" and child.i not in at and child.i > after
-                and (child.pos_ == "NOUN" or (child.pos_ == "PROPN" and child.ent_type_ in ("", "NORP")))):
+                and (child.pos_ == "NOUN" or (child.pos_ == "PROPN" and child.ent_type_ in ("", "NORP")))
+                and _describes(child, a) and _naming_complement(child) is None):
             out += _found(_phrase(doc, child, at), "appositive", a, child.i)
     noun = head.head
     if (
         head.dep_ == "appos" and noun.pos_ == "NOUN" and noun.i not in at and noun.i < span.start
         and span.start > 0 and doc[span.start - 1].text == ","
         and not any(t.is_quote or t.pos_ in ("VERB", "AUX") or t.text in ".;:?!" for t in doc[noun.i + 1 : span.start])
+        and _describes(noun, a)
     ):  # "the faction's spokesman, Ahmed Karali": only a comma and the noun's own words in between
         out += _found(_phrase(doc, noun, at), "appositive", a, noun.i)
     return out
+
+
+def _describes(noun: Token, a: Actor) -> bool:
+    """Whether an appositive noun says what the actor is, rather than being the next item of a list ("14 Catholics,
+    six Orthodox, four Protestants": counted, or followed by more items) or a thing or event the parser hung on a
+    person ("her 2003 book, Living History"; "you have Trump, the big debate")."""
+    if any(c.dep_ == "nummod" for c in noun.children):
+        return False
+    if any(c.dep_ == "conj" and c.i > 0 and noun.doc[c.i - 1].text == "," or
+           c.dep_ == "conj" and any(t.text == "," for t in noun.doc[noun.i + 1 : c.i]) for c in noun.children):
+        return False
+    return a.label != "PERSON" or person_noun(noun.text)
+
+
+def _naming_complement(noun: Token) -> Token | None:
+    """The verb of naming whose object complement the parser took for an appositive at the end of the clause:
+    "Turkey considers the YPG militia, the backbone of the SDF, a terrorist group." is what Turkey calls the YPG, not
+    the SDF. Returns the naming verb's direct object, or None."""
+    doc = noun.doc
+    nested = {t.i for c in noun.subtree if c.dep_ == "appos" and c.i != noun.i for t in c.subtree}
+    own = [t.i for t in noun.subtree if t.i not in nested and not t.is_punct]
+    end = max(own) + 1
+    if end < len(doc) and doc[end].text not in ".;!?":
+        return None  # set off on both sides: a true appositive
+    tok, seen = noun, 0
+    while tok.head.i != tok.i and seen < 12:
+        tok, seen = tok.head, seen + 1
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in NAMING_VERBS:
+            if any(c.dep_ in ("oprd", "xcomp") or (c.dep_ == "prep" and c.lower_ == "as") for c in tok.children):
+                return None  # the verb has its complement
+            objs = [c for c in tok.children if c.dep_ == "dobj" or (c.dep_ == "ccomp" and c.pos_ in ("NOUN", "PROPN"))]
+            return objs[0] if objs and objs[0].i < noun.i else None  # (a noun taken for a clause: the object)
+    return None
 
 
 def _predicates(doc: Doc, head: Token, a: Actor, at) -> list[Found]:
@@ -309,12 +371,19 @@ def _predicates(doc: Doc, head: Token, a: Actor, at) -> list[Found]:
     elif head.dep_ == "poss" and head.head.lemma_.lower() in MEMBER_NOUNS:
         subject = head.head
     verb = subject.head
+    if any(c.dep_ == "case" for c in head.children):
+        return out  # "called Ford’s plans ...": the parser's object is the name's thing, not the name
     if subject.dep_ in ("nsubj", "nsubjpass") and verb.lemma_.lower() in COPULAS:
         out += _complements(doc, verb, at, a)
     if subject.dep_ == "nsubjpass" and verb.lemma_.lower() in NAMING_VERBS:  # "is considered a terrorist group"
         out += _complements(doc, verb, at, a)
     if subject is head and head.dep_ == "dobj" and verb.lemma_.lower() in NAMING_VERBS:  # "called it a terrorist group"
         out += _complements(doc, verb, at, a, skip=head.i)
+    if subject is head and head.dep_ in ("dobj", "ccomp") and verb.lemma_.lower() in NAMING_VERBS:
+        for tok in head.subtree:  # "considers the YPG militia, the backbone of the SDF, a terrorist group."
+            if tok.dep_ == "appos" and tok.i > head.i and tok.head.i != head.i and _naming_complement(tok) == head:
+                if not any(c.dep_ == "neg" for c in verb.children):
+                    out += _found(_phrase(doc, tok, at), "predicate", a, tok.i)
     for rel in head.rights:  # "Jaish al-Fatah, which is a coalition of ...", "..., which was designated as ..."
         if rel.dep_ == "relcl" and any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("which", "who", "that")
                                        for c in rel.children):
@@ -328,11 +397,15 @@ def _complements(doc: Doc, verb: Token, at, a: Actor, skip: int = -1) -> list[Fo
     if any(c.dep_ == "neg" or (c.dep_ == "mark" and c.lower_ in _NOT_ASSERTED) for c in verb.children):
         return out  # "X is not a terrorist group", "if Trump were a woman": nothing is called anything
     for child in verb.children:
-        if child.i == skip:
-            continue
+        if child.i == skip or any(c.dep_ == "poss" and c.i in at for c in child.children):
+            continue  # "called Ford's plans ...": the actor's thing, not the actor
         if child.dep_ in ("attr", "oprd", "dobj", "xcomp") and child.pos_ in ("NOUN", "ADJ"):
             if child.dep_ == "dobj" and verb.lemma_.lower() in COPULAS:
                 continue
+            nxt = doc[child.i + 1] if child.i + 1 < len(doc) else None
+            if child.tag_ == "NN" and not any(c.dep_ == "det" for c in child.children) and nxt is not None \
+                    and nxt.tag_ == "VBN" and nxt.head.i in (child.i, verb.i):
+                continue  # "who is term limited": a compound adjective, not a noun it is called
             out += _found(_phrase(doc, child, at), "predicate", a, child.i)
         elif child.dep_ == "prep" and child.lower_ == "as":
             for obj in child.children:
@@ -375,7 +448,7 @@ def _references(doc: Doc, actors: list[Actor], at: dict[int, Actor], skip: set[i
             continue
         lemma = tok.lemma_.lower()
         if lemma in REFERRING_GROUP_NOUNS or lemma in PEOPLE_NOUNS:
-            kinds = ("ORG", "NORP")
+            kinds = ("ORG",)  # "the rebels" after "Russians": a people is no antecedent (often the other side)
             if lemma in PEOPLE_NOUNS and tok.tag_ != "NNS":
                 continue  # "the militant" is one person, not the group
         elif lemma in PERSON_NOUNS and tok.tag_ == "NN":
@@ -385,6 +458,10 @@ def _references(doc: Doc, actors: list[Actor], at: dict[int, Actor], skip: set[i
         dets = [c for c in tok.children if c.dep_ == "det"]
         if not dets or dets[0].lower_ not in ("the", "these", "those", "this", "that"):
             continue
+        if tok.dep_ in ("attr", "oprd", "acomp", "appos"):
+            continue  # "she is the first presidential candidate ...": said of its subject, refers to no one before
+        if kinds == ("PERSON",) and any(c.dep_ in ("prep", "acl", "relcl") and c.i > tok.i for c in tok.children):
+            continue  # "the Democratic candidate in the 2016 election": it says whom it means, it does not refer back
         if any(c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ == "of") for c in tok.children):
             continue  # "the coalition's commanders" is fine, but "the leaders of X" points elsewhere
         if any(c.dep_ in ("acl", "relcl") and c.lemma_.lower() in MEMBERSHIP_VERBS for c in tok.children):
@@ -399,8 +476,8 @@ def _references(doc: Doc, actors: list[Actor], at: dict[int, Actor], skip: set[i
         before = [a for a in by_start
                   if window_start <= a.start < tok.i and a.label in kinds and a.start not in skip]
         names = {a.canonical for a in before}
-        if len(names) != 1:
-            continue
+        if len(names) != 1 or before[-1].kind_only:
+            continue  # two named, or the last one a kind ("a super PAC he formed ... the group")
         span = _phrase(doc, tok, at, of_phrase=False)
         if span is not None:
             out.append(Found(span[0], span[1], "reference", before[-1], tok.i))
@@ -417,5 +494,22 @@ def actors_of(entity_spans: Iterable[tuple[Span, dict]]) -> list[Actor]:
             sp.root.pos_ not in ("PROPN", "NOUN") or sp.root.dep_ in _MOD_DEPS or sp.root.tag_ not in ("NNS", "NNPS")
         ):
             continue  # "Syrian commanders", "the Takfiri terrorists", "the top Democrat": a description, no actor
-        out.append(Actor(sp.start, sp.end, sp.label_, attrs.get("canonical") or sp.text))
+        out.append(Actor(sp.start, sp.end, sp.label_, attrs.get("canonical") or sp.text, _category_use(sp)))
     return out
+
+
+_INDEFINITE = frozenset("a an another every each any no".split())
+
+
+def _category_use(sp: Span) -> bool:
+    """A name used as a common noun names a kind, not an actor: with an indefinite article ("a super PAC", "a House-
+    focused super PAC") or a superlative ("the best-funded super PAC of the 2016 election")."""
+    root = sp.root
+    for child in root.children:
+        if child.i >= sp.end:
+            continue
+        if child.dep_ == "det" and child.lower_ in _INDEFINITE:
+            return True
+        if child.dep_ in ("amod", "advmod", "compound") and any(t.tag_ in ("JJS", "RBS") for t in child.subtree):
+            return True
+    return False
