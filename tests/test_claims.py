@@ -116,6 +116,25 @@ def test_report_shows_claims_with_their_numbers(seed_article):
     print_report(seed_article, console)
     out = console.export_text()
     assert "What is claimed" in out and ">3,200 militants killed (in recent weeks)" in out
+    headline = next(c for c in seed_article.layer("claim") if c.attrs.get("headline"))
+    assert f"headline: {headline.text}" in out  # scored, but a reader sees it is not a body sentence
+
+
+def test_report_brackets_the_score_of_a_claim_kept_only_for_its_numbers():
+    from rich.console import Console
+
+    from newsprobe.core.model import Article, Span
+    from newsprobe.layers.claims.report import section
+
+    text = "Rents rose by 12 percent last year. Officials said 40 families fled Douma."
+    spans = [Span("claim", 0, 35, "claim", text[:35], {"checkworthy": 0.21, "check_worthy": False,
+                                                        "quantities": []}),
+             Span("claim", 36, len(text), "claim", text[36:], {"checkworthy": 0.83, "check_worthy": True,
+                                                                "quantities": []})]
+    console = Console(record=True, width=120)
+    console.print(section(Article(id="a1", text=text, spans=spans), spans))
+    out = console.export_text()
+    assert "(0.21)" in out and "0.83" in out and "(0.83)" not in out
 
 
 def test_when_and_where_are_the_date_and_entity_layers_spans():

@@ -46,16 +46,25 @@ def _phrase(part: dict | str | None, text: str | None) -> str | None:
 
 
 def section(article: Article, spans: list[Span]) -> Table:
-    """One row per claim; its id (ARTICLE_ID:START-END, what `newsprobe corroborate` takes) on a line of its own under
-    the sentence, so that the sentence keeps the width at 80 columns and the id is never cut."""
+    """One row per claim. The headline says so (scored, not part of the body's share); a score in brackets is below
+    the threshold (the sentence is kept for its numbers). The claim's id (ARTICLE_ID:START-END, what `newsprobe
+    corroborate` takes) sits on a line of its own under the sentence, so the sentence keeps the width at 80 columns
+    and the id is never cut."""
     table = Table(title="What is claimed", title_justify="left", expand=True)
     table.add_column("score", justify="right")
     table.add_column("claim (and its id)", ratio=3)
     table.add_column("numbers", ratio=1)
     for s in spans:
         quantities = "; ".join(describe_quantity(q, article.text) for q in s.attrs.get("quantities", []))
-        claim = Text(s.text)
+        claim = Text("headline: ", style="italic") if s.attrs.get("headline") else Text()
+        claim.append(s.text)
         claim.append("\n")
         claim.append(f"{article.id}:{s.start}-{s.end}", style="dim")
-        table.add_row(f"{s.attrs.get('checkworthy', 0):.2f}", claim, quantities)
+        table.add_row(_score(s), claim, quantities)
     return table
+
+
+def _score(s: Span) -> Text:
+    """The score, marked when the layer did not call the sentence check-worthy (a claim kept for its numbers)."""
+    score = f"{s.attrs.get('checkworthy', 0):.2f}"
+    return Text(score) if s.attrs.get("check_worthy", True) else Text(f"({score})", style="dim")
