@@ -64,6 +64,8 @@ FILES = {
 INT8_MAX_FLIPS = 0.01  # ship int8 only if it changes at most this share of fp32's decisions (no labels needed)
 AGREEMENT_SENTENCES = 2000
 SPEED_ROUNDS = 30
+HALF_NOTE = (", from a float16 checkpoint of the final weights (`--half-checkpoint`, to carry them off the training "
+             "machine): every figure below is of those rounded weights")
 TRAIN_ARGS = ("epochs", "lrs", "folds", "batch", "max_len", "pos_weight", "warmup", "evals_per_epoch", "seed", "limit")
 
 
@@ -447,7 +449,7 @@ def main() -> None:
         model = Classifier(AutoModel.from_config(AutoConfig.from_pretrained(str(base)), attn_implementation="eager"))
         model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in saved["state"].items()})
         model.eval()
-        info = saved["info"]
+        info = saved["info"] | {"half_checkpoint": any(v.dtype == torch.float16 for v in saved["state"].values())}
         log(f"loaded {args.from_checkpoint} ({info['cv']['chosen']['config']}, epoch {info['cv']['chosen']['epoch']})")
     else:
         cv = cross_validate(args, data, device, argv)
@@ -605,7 +607,7 @@ linear decay over a {a['epochs']}-epoch schedule, stopped at epoch {chosen['epoc
 (length-bucketed), max_len {a['max_len']}, gradient clipping 1.0, seed {a['seed']}, training steps in \
 {r['precision']} (evaluation and export in fp32);
 - {r['steps']} steps in {r['train_minutes']} min on {r['machine']}; export, quantization and evaluation on \
-{r['export_machine']}.
+{r['export_machine']}{HALF_NOTE if r.get('half_checkpoint') else ''}.
 
 ## Results (ONNX Runtime, through `newsprobe.layers.claims.checkworthy`), reported once
 
