@@ -232,3 +232,22 @@ def test_headline_capitals_make_no_names(nlp):
     doc = run(nlp, "Clinton Kept Past Health Issues Quiet, Doctor Says.\n\nHillary Clinton saw the doctor in 1998.")
     people = _persons(doc)
     assert set(people) == {"Clinton", "Hillary Clinton"} and set(people.values()) == {"Hillary Clinton"}, people
+
+
+def test_a_company_that_ner_reads_as_a_person_is_an_organisation(nlp):
+    """NER takes "Harlan Coal" for a person (the real-text trial found "Patriot Coal" as a PERSON with 46 mentions);
+    a name ending in a company's head word is an ORG, and so is its first word alone once the article has named it."""
+    doc = run(nlp, "Harlan Coal said on Monday that it would close two mines. Harlan Coal executives declined to "
+                   "comment, and Harlan cut 400 jobs in March.")
+    found = {(e.text, e.label_, e._.attrs["canonical"]) for e in doc.ents if "Harlan" in e.text}
+    assert ("Harlan Coal", "ORG", "Harlan Coal") in found
+    assert all(label == "ORG" and canonical == "Harlan Coal" for _, label, canonical in found)
+    # a surname that is also a word stays a person: "Steel" is not a company head word
+    doc = run(nlp, "Michael Steel, a spokesman for the speaker, declined to comment.")
+    assert ents(doc)["Michael Steel"][0] == "PERSON"
+
+
+def test_a_pageant_title_is_no_part_of_the_name(nlp):
+    doc = run(nlp, "Miss Universe Marisol Vega said the host mocked her weight. Vega said she was hurt.")
+    people = {e.text: e._.attrs["canonical"] for e in doc.ents if e.label_ == "PERSON"}
+    assert people == {"Marisol Vega": "Marisol Vega", "Vega": "Marisol Vega"}

@@ -256,6 +256,11 @@ class EntityFixer:
             if ent.label_ == "PERSON" and ent.start not in self.headline
         }
         body_names |= {(w,) for name in list(body_names) for w in name if w[:1].isupper() and w.isalpha()}
+        companies = {  # "Patriot Coal" named, "Patriot" alone is that company too
+            tuple(words[s : e - 1])
+            for s, e in (_trim(words, ent.start, ent.end) for ent in doc.ents if ent.label_ == "PERSON")
+            if e - s > 1 and words[e - 1] in CORPORATE_HEADS
+        }
         for ent in doc.ents:
             label = ent.label_
             if any(_ID_LIKE.match(words[i]) for i in range(ent.start, ent.end)):
@@ -264,6 +269,10 @@ class EntityFixer:
                 fixed.append(Span(doc, ent.start, ent.end, label=label))
                 continue
             ts, te = _trim(words, ent.start, ent.end)
+            if label == "PERSON":
+                ts, label = _not_a_person(words, ts, te, companies)
+                if ts >= te:
+                    continue  # "Energy" alone: a company's head word, no name
             for s, e in self._name_pieces(words, ts, te, label, surnames_seen):
                 if label == "PERSON" and s in self.headline:
                     s, e = _headline_name(words, s, e, body_names, self.ordinary, self.english)
@@ -671,13 +680,15 @@ class EntityFixer:
 
     @staticmethod
     def _short_forms(groups: dict[str, list[Mention]]) -> None:
-        """ "The Operation Room" after "the Operation Room for Conquest of Aleppo" is that ORG again."""
+        """ "The Operation Room" after "the Operation Room for Conquest of Aleppo" is that ORG again; one word is
+        a short form only of a company named with it and a head word ("Patriot" after "Patriot Coal")."""
         orgs = [(k, ms) for k, ms in groups.items() if ms[0].label == "ORG"]
         for key, ms in groups.items():
-            if ms[0].label in ("PERSON", "GPE", "LOC") or len(key.split()) < 2:
+            one_word = len(key.split()) < 2
+            if ms[0].label in ("PERSON", "GPE", "LOC"):
                 continue
             for okey, oms in orgs:
-                if okey.startswith(key + " "):
+                if okey.startswith(key + " ") and (not one_word or okey[len(key) + 1 :] in _CORPORATE_KEYS):
                     for m in ms:
                         m.label, m.canonical, m.score, m.source = (
                             "ORG",
@@ -885,6 +896,34 @@ def _source(m: Mention) -> str:
     if m.ner == m.label or (m.own == "ner" and m.votes.get(m.label, 0) > 0):
         return "ner"
     return "consistency"
+
+
+# Words that end a company's or an institution's name and no person's: NER reads "Patriot Coal", "Murray Energy"
+# as people. Left out on purpose: words that are also surnames ("Steel", "Banks", "King", "Young").
+CORPORATE_HEADS = frozenset(
+    "Coal Energy Oil Petroleum Motors Airlines Airways Bank Bancorp Capital Partners Holdings Industries Systems "
+    "Technologies Pharmaceuticals Pharma Communications Telecom Foods Mining Resources Insurance Entertainment "
+    "Studios Records Networks Laboratories Ventures Fund Foundation Institute University College Hospital Inc Inc. "
+    "Corp Corp. Corporation LLC Ltd Ltd. PLC GmbH Brands Electric Railroad Railway".split()
+)
+_CORPORATE_KEYS = frozenset(w.lower().rstrip(".") for w in CORPORATE_HEADS)
+# Pageant titles: in "Miss Universe Alicia Machado" NER takes the title's second word into the name.
+PAGEANTS = frozenset("Universe World America USA Earth International Teen".split())
+
+
+def _not_a_person(words: list[str], s: int, e: int, companies: set[tuple[str, ...]]) -> tuple[int, str]:
+    """(start, label) of an NER PERSON span: a company's name, or its name without the head word once the article
+    has named it so ("Patriot" after "Patriot Coal"), is an ORG; a pageant title's word is no part of the name; a
+    lone head word ("Energy") or a title alone ("Miss Universe") comes back empty (start = end)."""
+    if s > 0 and words[s - 1] == "Miss" and words[s] in PAGEANTS:
+        s += 1
+    if s >= e:
+        return e, "PERSON"
+    if words[e - 1] in CORPORATE_HEADS:
+        return (e if e - s == 1 else s), "ORG"
+    if tuple(words[s:e]) in companies:
+        return s, "ORG"
+    return s, "PERSON"
 
 
 def _ner_mention(s: int, e: int, label: str) -> Mention:
