@@ -307,3 +307,34 @@ def test_worker_processes_give_the_same_families():
     one, _ = find_families(recs, jobs=1)
     two, _ = find_families(recs, jobs=2)
     assert json.dumps(one, sort_keys=True) == json.dumps(two, sort_keys=True) and len(one) == 2
+
+
+def test_documents_read_directly_give_the_families_of_their_records():
+    """`families FILE` makes each document's record in the worker that sketches it: the same records as
+    `records_from_documents` (empty texts skipped, a repeat dropped, the same text under a second outlet kept under
+    its publication id), so the same families, with one worker or two."""
+    import json
+
+    from newsprobe.core.model import Document
+    from newsprobe.corpus.copies.detect import find_families_in_documents, records_from_documents
+
+    docs = [Document(source="x", text=ORIGINAL, outlet="Levant Wire", published="5 March 2024"),
+            Document(source="x", text="   "),
+            Document(source="x", text=proxy_copy(), url="https://proxy.example/a", published="2024-03-06"),
+            Document(source="x", text=ORIGINAL, outlet="levant wire"),  # a repeat: dropped
+            Document(source="x", text=ORIGINAL, outlet="Other Outlet"),  # another publication of the same text
+            Document(source="x", text=OTHER), Document(source="x", text=lifted()[0], outlet="Daily Paper")]
+    docs += [Document(source="x", text=f"{OTHER} {w} {ORIGINAL[:400]}") for w in FILLER[:6]]
+    want, want_stats = find_families(list(records_from_documents(iter(docs))))
+    assert want and want_stats.texts == len(docs) - 2
+    for jobs in (1, 2):
+        for batch in (3, 256):
+            import newsprobe.corpus.copies.detect as detect
+
+            old, detect.BATCH = detect.BATCH, batch
+            try:
+                got, stats = find_families_in_documents(iter(docs), jobs=jobs)
+            finally:
+                detect.BATCH = old
+            assert json.dumps(got, sort_keys=True) == json.dumps(want, sort_keys=True)
+            assert stats.texts == want_stats.texts and stats.fingerprints == want_stats.fingerprints
