@@ -338,3 +338,18 @@ def test_documents_read_directly_give_the_families_of_their_records():
                 detect.BATCH = old
             assert json.dumps(got, sort_keys=True) == json.dumps(want, sort_keys=True)
             assert stats.texts == want_stats.texts and stats.fingerprints == want_stats.fingerprints
+
+
+def test_the_leading_punctuation_of_a_segment_is_found_as_the_whole_search_finds_it():
+    """relation._leading bounds a search that used to scan the text from its start: same answer on every text."""
+    import random
+
+    from newsprobe.corpus.copies.relation import _LEADING, _leading
+
+    rng = random.Random(1)
+    alphabet = ["a", "b", " ", "\n", ".", "“", "-", "_", "é", "\u00a0", "*", "1"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120)))
+        end = rng.randint(0, len(text))
+        for window in (1, 3, 64):
+            assert _leading(text, end, window) == len(_LEADING.search(text, 0, end).group())
