@@ -96,7 +96,7 @@ def families(
 
         with open_existing(db) as store:
             _brought_up_to_date(store, jobs)
-            found = index.all_families(store)
+            found = index.all_families(store, jobs)
     found = [f for f in found if matches(f, outlet, start, end)]
     if sort is Sort.newest:
         found.sort(key=newest, reverse=True)
