@@ -163,6 +163,46 @@ def test_the_recent_tier_is_merged_into_the_main_one_and_matching_reads_both(tmp
     assert _strip(fams) == _strip(direct)
 
 
+def test_new_articles_in_a_large_group_pair_with_its_anchors_in_both_tiers(tmp_path: Path):
+    """A sentence 80 articles carry (a boilerplate line) is a fingerprint group past MAX_GROUP: a new article holding
+    it pairs with the group's 3 anchors (smallest anchor_key over stored and new), wherever they are stored, and its
+    own copy is still found through the small groups."""
+    import numpy as np
+
+    from newsprobe.corpus.copies import candidates
+
+    rng = np.random.default_rng(3)
+    vocab = [f"w{i}x" for i in range(20_000)]
+    boiler = "Subscribe to our daily newsletter for the latest updates from the region delivered to your inbox every " \
+             "morning before seven and read our coverage of the war in full online at any time."
+
+    def text() -> str:
+        return " ".join(rng.choice(vocab, 120)) + ". " + boiler + " " + " ".join(rng.choice(vocab, 80)) + "."
+
+    arts = [_article(f"{i:016x}", text(), outlet=f"site{i}.example") for i in range(80)]
+    new = [_article(f"n{i:015x}", text(), outlet=f"new{i}.example") for i in range(3)]
+    new.append(_article("c" * 16, arts[5].text, outlet="mirror.example"))  # a copy of a stored article
+    with Store(tmp_path / "s.db") as store:
+        db = store.connection
+        store.add_many(arts[:60])
+        index.update(store)
+        store.add_many(arts[60:])
+        index.update(store)  # these 20 land in the recent tier
+        assert db.execute("SELECT COUNT(*) FROM copy_sketch_recent").fetchone()[0] > 0
+        store.add_many(new)
+        stats = index.update(store)
+        assert stats.indexed == 4
+        seq = dict(db.execute("SELECT id, seq FROM articles"))
+        pairs = {(a, b): kind for a, b, kind in db.execute("SELECT a, b, kind FROM copy_pairs")}
+    assert pairs[(seq[arts[5].id], seq["c" * 16])] == "copy"
+    everyone = arts + new
+    anchors = sorted(everyone, key=lambda a: candidates.anchor_key(a.id))[:3]
+    for art in new[:3]:
+        for anchor in anchors:
+            assert pairs[tuple(sorted((seq[art.id], seq[anchor.id])))] == "partial"
+    assert {int(a.id, 16) >= 60 for a in anchors} == {False, True}  # the anchors are in both tiers
+
+
 def test_families_follow_metadata_updates(tmp_path: Path):
     with Store(tmp_path / "s.db") as store:
         store.add_many([_article("a" * 16, ORIGINAL, outlet="levantwire.example"),

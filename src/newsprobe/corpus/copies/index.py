@@ -278,7 +278,7 @@ def _candidate_pairs(db, h: np.ndarray, o: np.ndarray, seqs: np.ndarray, akeys: 
     big = np.unique(h[in_store & ~small])
     for fp in big.tolist():
         news = o[h == fp]
-        old_anchors = [row for table in TIERS for row in db.execute(
+        old_anchors = [tuple(row) for table in TIERS for row in db.execute(
             f"SELECT key, seq FROM {table} WHERE hash = ? ORDER BY key LIMIT ?", (fp, candidates.ANCHORS))]
         members = sorted(old_anchors + [(int(akeys[x]), int(seqs[x])) for x in news.tolist()])
         anchors = [s for _, s in members[: candidates.ANCHORS]]
