@@ -43,6 +43,20 @@ def test_sketch_of_a_batch_is_the_sketch_of_each_text():
     assert not len(sketch.fingerprints("")) and not len(sketch.fingerprints("too short"))
 
 
+def test_character_offsets_of_a_batch_are_those_of_each_text():
+    unicode = "Ünïcödé “quoted” words — with a dash, 東京 and emoji 🙂 " * 5
+    texts = [ORIGINAL, "", unicode, "plain ascii text here", OTHER]
+    w = sketch.words(texts, chars=True)
+    for d, text in enumerate(texts):
+        _, starts, ends = w.of(d)
+        want = sketch.char_offsets(text, starts, ends)
+        got = w.chars_of(d)
+        assert all(np.array_equal(x, y) for x, y in zip(got, want, strict=True))
+    starts, ends = w.chars_of(2)
+    assert [texts[2][a:b] for a, b in zip(starts[:7], ends[:7], strict=True)] == [
+        "Ünïcödé", "quoted", "words", "with", "a", "dash", "東京"]
+
+
 def test_fingerprints_are_stable_across_runs_and_versions():
     """Stored indexes depend on these values: a change of the hashing must come with a new sketch.VERSION."""
     fps = sketch.fingerprints(ORIGINAL)
@@ -353,3 +367,18 @@ def test_the_leading_punctuation_of_a_segment_is_found_as_the_whole_search_finds
         end = rng.randint(0, len(text))
         for window in (1, 3, 64):
             assert _leading(text, end, window) == len(_LEADING.search(text, 0, end).group())
+
+
+def test_datelines_are_found_at_line_starts_as_the_whole_search_finds_them():
+    import random
+
+    from newsprobe.corpus.copies.credits import _DATELINE, _datelines
+
+    pieces = ["BEIRUT (SANA) - ", "DAMASCUS, Syria (AP) — ", "(Reuters) -", "\n", "\n\n", " ", "word ", "X",
+              "ALEPPO (Fars)\n\n- ", "LONDON (BBC)", " -", "Text (Not A Dateline) - here. ", "AB (C", ")"]
+    rng = random.Random(2)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        want = [(m.start(), m.end(), m.group("name")) for m in _DATELINE.finditer(text)]
+        assert [(m.start(), m.end(), m.group("name")) for m in _datelines(text)] == want
+    assert [m.group("name") for m in _datelines("BEIRUT (SANA) - The army said.\nHAMA (AP) - More.")] == ["SANA", "AP"]
