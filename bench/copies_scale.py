@@ -152,7 +152,8 @@ def run_direct(path: Path) -> dict:
         r, m = measured([sys.executable, "-m", "newsprobe.cli", "families", str(path), "--format", "json",
                          "--jobs", "2"], fh)
     families = sum(1 for _ in out.open())
-    return {**m, "families": families, "summary": r.stderr.strip().splitlines()[-1]}
+    said = " ".join(r.stderr.split())  # the console wraps long lines
+    return {**m, "families": families, "summary": said[said.rfind("copies:"):]}
 
 
 STORE_SCRIPT = """

@@ -103,6 +103,25 @@ def test_candidates_pair_texts_sharing_fingerprints_and_cap_big_groups():
     assert {57, 58, 59} <= set(i.tolist()) | set(j.tolist())  # anchors: the smallest ranks
 
 
+def test_candidate_pairs_counted_in_ranges_are_the_pairs_counted_at_once():
+    """A small budget counts the pair keys of each range of first texts alone (what bounds the stage's memory at a
+    million articles): the same pairs, counts and order, with groups of every size and big ones."""
+    rng = np.random.default_rng(4)
+    n = 400
+    owner = np.repeat(np.arange(n), 30)
+    value = rng.integers(0, 3000, len(owner)).astype(np.uint64)  # many shared values, groups of 1 to 60+
+    value[::97] = 5  # one big group
+    rank = rng.permutation(n)
+    whole = candidates.pairs(owner, value, rank)
+    assert len(whole[0]) > 1000 and candidates._pair_parts(candidates._Groups(owner, value, rank), n, 10**9) == [(0, n)]
+    total = candidates._Groups(owner, value, rank).estimate()
+    for budget in (1, total // 3, total // 2):
+        parts = candidates._pair_parts(candidates._Groups(owner, value, rank), n, budget)
+        assert len(parts) > 1
+        got = candidates.pairs(owner, value, rank, budget=budget)
+        assert all(np.array_equal(x, y) for x, y in zip(got, whole, strict=True))
+
+
 # -- alignment ----------------------------------------------------------------------------------------------------
 
 

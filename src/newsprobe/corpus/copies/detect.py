@@ -15,7 +15,6 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -241,6 +240,7 @@ def _find(items: Iterable, sketch_fn: Callable, progress: Callable[[str, int], N
             tick("sketch", len(meta))
         stats.texts = len(meta)
         stats.seconds["sketch"] = time.perf_counter() - t0
+        unique = None  # the ids seen: not needed past reading
         if not meta:
             return [], stats
         owner = np.concatenate(owners)
@@ -273,6 +273,7 @@ def _find(items: Iterable, sketch_fn: Callable, progress: Callable[[str, int], N
         t0 = time.perf_counter()
         nodes = {k: node_of(k, meta[k], credits[k]) for k in sorted(credits)}
         del credits
+        tick("families", len(nodes))
         families = build_by_component(nodes, links, pool)
         stats.seconds["families"] = time.perf_counter() - t0
         return families, stats
@@ -363,14 +364,20 @@ def records_from_documents(docs: Iterator) -> Iterator:
 
 
 def run_all(pool, fn: Callable, items: Iterable, group: int = 8) -> Iterator:
-    """fn over items, in order, in the pool's workers when there is a pool. The items are drawn here, in the calling
-    thread, a few at a time (a pool would draw them on a thread of its own, where a SQLite connection may not go)."""
+    """fn over items, results in order, in the pool's workers when there is a pool, with up to `group` items in
+    flight: the next items are drawn (and a result handled) while the workers compute, so reading in this process and
+    computing in the workers overlap. The items are drawn here, in the calling thread (a pool would draw them on a
+    thread of its own, where a SQLite connection may not go, and all at once)."""
     if pool is None:
         yield from map(fn, items)
         return
-    it = iter(items)
-    while batch := list(islice(it, group)):
-        yield from pool.map(fn, batch)
+    flight: deque = deque()
+    for item in items:
+        flight.append(pool.apply_async(fn, (item,)))
+        if len(flight) >= group:
+            yield flight.popleft().get()
+    while flight:
+        yield flight.popleft().get()
 
 
 def _pool(jobs: int):
