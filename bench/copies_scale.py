@@ -15,10 +15,10 @@ from __future__ import annotations
 import json
 import os
 import re
-import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -27,6 +27,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from copies_corpus import DEBRIS, INTROS_A, INTROS_B, pool  # noqa: E402
+from proctree import tree_cpu, tree_pss_mb  # noqa: E402
 from report import write_section  # noqa: E402
 
 WORDS = 600
@@ -117,32 +118,51 @@ def load() -> str:
     return f"{one:.1f} / {five:.1f} / {fifteen:.1f}"
 
 
-def run_direct(path: Path) -> dict:
-    """`newsprobe families FILE --format json`, timed, with its peak memory."""
-    out = path.with_suffix(".families.jsonl")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+def measured(cmd: list[str], stdout) -> tuple[subprocess.CompletedProcess, dict]:
+    """Run a command: its wall time, the CPU time and peak PSS of its whole process tree (its worker processes
+    too), sampled every half second, and the load average after it."""
     t0 = time.perf_counter()
-    with out.open("w") as fh:
-        r = subprocess.run([sys.executable, "-m", "newsprobe.cli", "families", str(path), "--format", "json",
-                            "--jobs", "2"],
-                           stdout=fh, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, text=True)
+    peak = [0.0]
+    cpu: dict[int, float] = {}
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], tree_pss_mb(proc.pid))
+            tree_cpu(proc.pid, cpu)
+            done.wait(0.5)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    done.set()
+    sampler.join()
     seconds = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if r.returncode:
-        raise SystemExit(r.stderr[-2000:])
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(cmd[:4])} failed ({proc.returncode}):\n{err[-3000:]}")
+    return (subprocess.CompletedProcess(cmd, proc.returncode, out, err),
+            {"seconds": seconds, "cpu": sum(cpu.values()), "peak_mb": peak[0], "load": load()})
+
+
+def run_direct(path: Path) -> dict:
+    """`newsprobe families FILE --format json --jobs 2`, timed, with its peak memory."""
+    out = path.with_suffix(".families.jsonl")
+    with out.open("w") as fh:
+        r, m = measured([sys.executable, "-m", "newsprobe.cli", "families", str(path), "--format", "json",
+                         "--jobs", "2"], fh)
     families = sum(1 for _ in out.open())
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return {"seconds": seconds, "cpu": cpu, "peak_mb": after.ru_maxrss / 1024, "families": families,
-            "summary": r.stderr.strip().splitlines()[-1], "load": load()}
+    said = " ".join(r.stderr.split())  # the console wraps long lines
+    return {**m, "families": families, "summary": said[said.rfind("copies:"):]}
 
 
-def run_store(path: Path, extra: Path, db: Path) -> dict:
-    """A store of the corpus (articles inserted as they are, no layers), indexed; then `extra` added and indexed."""
-    script = f"""
-import json, sys, time, resource
+STORE_SCRIPT = """
+import json, os, shutil, sys, time
 from newsprobe.core.model import Article
 from newsprobe.corpus.copies import index
 from newsprobe.io.store import Store
+
+path, extra, db, kept = sys.argv[1:5]
 
 def arts(p):
     batch = []
@@ -150,34 +170,50 @@ def arts(p):
         r = json.loads(line)
         batch.append(Article(id=r["id"], text=r["text"], outlet=r["outlet"], published=r["published"]))
         if len(batch) == 20000:
-            yield batch; batch = []
-    if batch: yield batch
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
-with Store({str(db)!r}) as store:
+def say(**kw):
+    print(json.dumps(kw), flush=True)
+
+if os.path.exists(kept):  # the store of an earlier run, indexed: only the new articles are measured again
+    shutil.copy(kept, db)
+with Store(db) as store:
+    if not store.count():
+        t0 = time.perf_counter()
+        for b in arts(path):
+            store.add_many(b)
+        say(stage="insert", seconds=time.perf_counter() - t0)
+    if index.pending(store):
+        t0 = time.perf_counter()
+        s = index.update(store, jobs=2)
+        say(stage="index", seconds=time.perf_counter() - t0, links=s.links, cpu=s.cpu)
+        store.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.copy(db, kept)
     t0 = time.perf_counter()
-    for b in arts({str(path)!r}):
+    for b in arts(extra):
         store.add_many(b)
-    t1 = time.perf_counter()
-    s1 = index.update(store, jobs=2)
-    t2 = time.perf_counter()
-    for b in arts({str(extra)!r}):
-        store.add_many(b)
-    t3 = time.perf_counter()
-    c3 = time.process_time()
-    s2 = index.update(store, jobs=2)
-    t4 = time.perf_counter()
-    cpu_new = time.process_time() - c3
-print(json.dumps({{"cpu_new": cpu_new, "new_cpu": s2.cpu,
-                  "insert": t1 - t0, "index": t2 - t1, "insert_new": t3 - t2, "add_new": t4 - t3,
-                  "links": s1.links, "new_links": s2.links, "new_seconds": s2.seconds,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+    say(stage="insert_new", seconds=time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    c0 = time.process_time()
+    s = index.update(store, jobs=2)
+    say(stage="index_new", seconds=time.perf_counter() - t0, cpu_main=time.process_time() - c0, links=s.links,
+        cpu=s.cpu, stages=s.seconds,
+        recent=store.connection.execute("SELECT COUNT(*) FROM copy_sketch_recent").fetchone()[0],
+        main=index.main_rows(store.connection))
 """
-    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
-    if r.returncode:
-        raise SystemExit(r.stderr[-3000:])
-    out = json.loads(r.stdout.strip().splitlines()[-1])
-    out["load"] = load()
-    return out
+
+
+def run_store(path: Path, extra: Path, db: Path) -> dict:
+    """A store of the corpus (articles inserted as they are, no layers), indexed, kept beside it (`.indexed`) for
+    later runs; then `extra` added and indexed (the incremental figure), each stage a line of JSON."""
+    kept = db.with_suffix(".indexed.db")
+    r, m = measured([sys.executable, "-c", STORE_SCRIPT, str(path), str(extra), str(db), str(kept)],
+                    subprocess.PIPE)
+    stages = {x["stage"]: x for x in map(json.loads, r.stdout.strip().splitlines())}
+    return {"stages": stages, **m}
 
 
 def candidate_stage(n: int) -> dict:
@@ -248,7 +284,12 @@ def main() -> None:
         db = work / f"store-{store_n}.db"
         for old in work.glob(f"store-{store_n}.db*"):
             old.unlink()
-        results["store"][str(store_n)] = m = run_store(path, extra, db)
+        m = run_store(path, extra, db)
+        before = results["store"].get(str(store_n), {})
+        if "insert" not in m["stages"] and "stages" in before:  # an earlier run built and indexed the store
+            m["stages"] = {**before["stages"], **m["stages"]}
+            m["built"] = {k: before[k] for k in ("peak_mb", "load", "cpu") if k in before}
+        results["store"][str(store_n)] = m
         print(store_n, m, flush=True)
     saved.write_text(json.dumps(results, indent=1))
     text = render(results)
@@ -262,10 +303,11 @@ def render(results: dict) -> str:
     body = [
         "Generated articles of about 600 words (word-bigram chains over the shared texts; 30% are copies with proxy "
         "edits), read from JSONL by `newsprobe families FILE --format json --jobs 2`: texts read directly, "
-        "sketched, candidate pairs aligned, families built and printed. Peak memory is the largest resident set of "
-        "its processes. The machine has 2 cores shared with other jobs: the load average (1 / 5 / 15 min) at the end "
-        "of each run is beside it, and the CPU time the run used (user + system, all its processes); on a dedicated "
-        "2-core machine the time would be about half the CPU time.",
+        "sketched, candidate pairs aligned, families built and printed. Peak memory is the largest proportional set "
+        "size (PSS) of the command and its worker processes together, sampled every half second. The machine has 2 "
+        "cores shared with other jobs: the load average (1 / 5 / 15 min) at the end of each run is beside it, and "
+        "the CPU time the run used (user + system, all its processes); on a dedicated 2-core machine the time would "
+        "be a little over half the CPU time.",
         "", "| articles | time | CPU time | peak memory | families | load average |",
         "| --- | --- | --- | --- | --- | --- |", *rows,
     ]
@@ -277,14 +319,19 @@ def render(results: dict) -> str:
                  for n, m in sorted(results["candidates"].items(), key=lambda x: int(x[0]))]
     if results["store"]:
         body += ["", "In a store (`--store N`): inserting the articles (no layers; the full-text index is most of it), "
-                     "indexing them all, inserting 10,000 new ones (30% copies among themselves), and matching those "
-                     "against the index (`index.update(jobs=2)`; CPU of the main process, per stage).", "",
-                 "| stored | insert | index all | insert 10,000 | index the 10,000 | its CPU by stage | peak memory | "
-                 "load average |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+                     "the first indexing of them all (at once, in memory), inserting 10,000 new ones (30% copies "
+                     "among themselves), and matching those against the index (`index.update(jobs=2)`: lookups of "
+                     "their fingerprints in both tiers of the index, alignment, families of the components they "
+                     "touch). Peak memory and CPU are those of the whole run (its worker processes too).", "",
+                 "| stored | insert | first indexing | insert 10,000 | index the 10,000 | its stages | CPU (run) | "
+                 "peak memory | load average |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for n, m in sorted(results["store"].items(), key=lambda x: int(x[0])):
-            stages = ", ".join(f"{k} {v:.1f} s" for k, v in m.get("new_cpu", {}).items())
-            body.append(f"| {int(n):,} | {m['insert']:.0f} s | {m['index']:.0f} s | {m['insert_new']:.0f} s | "
-                        f"{m['add_new']:.1f} s | {stages} | {m['peak_mb']:,.0f} MB | {m['load']} |")
+            st = m["stages"]
+            new = st["index_new"]
+            stages = ", ".join(f"{k} {v:.1f} s" for k, v in new.get("cpu", {}).items())
+            body.append(f"| {int(n):,} | {st['insert']['seconds']:.0f} s | {st['index']['seconds']:.0f} s | "
+                        f"{st['insert_new']['seconds']:.0f} s | {new['seconds']:.1f} s | CPU of the main process: "
+                        f"{stages} | {m['cpu']:.0f} s | {m['peak_mb']:,.0f} MB | {m['load']} |")
     return "\n".join(body)
 
 

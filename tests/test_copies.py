@@ -43,6 +43,20 @@ def test_sketch_of_a_batch_is_the_sketch_of_each_text():
     assert not len(sketch.fingerprints("")) and not len(sketch.fingerprints("too short"))
 
 
+def test_character_offsets_of_a_batch_are_those_of_each_text():
+    unicode = "Ünïcödé “quoted” words — with a dash, 東京 and emoji 🙂 " * 5
+    texts = [ORIGINAL, "", unicode, "plain ascii text here", OTHER]
+    w = sketch.words(texts, chars=True)
+    for d, text in enumerate(texts):
+        _, starts, ends = w.of(d)
+        want = sketch.char_offsets(text, starts, ends)
+        got = w.chars_of(d)
+        assert all(np.array_equal(x, y) for x, y in zip(got, want, strict=True))
+    starts, ends = w.chars_of(2)
+    assert [texts[2][a:b] for a, b in zip(starts[:7], ends[:7], strict=True)] == [
+        "Ünïcödé", "quoted", "words", "with", "a", "dash", "東京"]
+
+
 def test_fingerprints_are_stable_across_runs_and_versions():
     """Stored indexes depend on these values: a change of the hashing must come with a new sketch.VERSION."""
     fps = sketch.fingerprints(ORIGINAL)
@@ -87,6 +101,25 @@ def test_candidates_pair_texts_sharing_fingerprints_and_cap_big_groups():
     i, j, n = candidates.pairs(owner, value, np.arange(60)[::-1].copy())
     assert len(i) == 3 * 60 - 6 and set(np.concatenate([i, j]).tolist()) == set(range(60))
     assert {57, 58, 59} <= set(i.tolist()) | set(j.tolist())  # anchors: the smallest ranks
+
+
+def test_candidate_pairs_counted_in_ranges_are_the_pairs_counted_at_once():
+    """A small budget counts the pair keys of each range of first texts alone (what bounds the stage's memory at a
+    million articles): the same pairs, counts and order, with groups of every size and big ones."""
+    rng = np.random.default_rng(4)
+    n = 400
+    owner = np.repeat(np.arange(n), 30)
+    value = rng.integers(0, 3000, len(owner)).astype(np.uint64)  # many shared values, groups of 1 to 60+
+    value[::97] = 5  # one big group
+    rank = rng.permutation(n)
+    whole = candidates.pairs(owner, value, rank)
+    assert len(whole[0]) > 1000 and candidates._pair_parts(candidates._Groups(owner, value, rank), n, 10**9) == [(0, n)]
+    total = candidates._Groups(owner, value, rank).estimate()
+    for budget in (1, total // 3, total // 2):
+        parts = candidates._pair_parts(candidates._Groups(owner, value, rank), n, budget)
+        assert len(parts) > 1
+        got = candidates.pairs(owner, value, rank, budget=budget)
+        assert all(np.array_equal(x, y) for x, y in zip(got, whole, strict=True))
 
 
 # -- alignment ----------------------------------------------------------------------------------------------------
@@ -307,3 +340,64 @@ def test_worker_processes_give_the_same_families():
     one, _ = find_families(recs, jobs=1)
     two, _ = find_families(recs, jobs=2)
     assert json.dumps(one, sort_keys=True) == json.dumps(two, sort_keys=True) and len(one) == 2
+
+
+def test_documents_read_directly_give_the_families_of_their_records():
+    """`families FILE` makes each document's record in the worker that sketches it: the same records as
+    `records_from_documents` (empty texts skipped, a repeat dropped, the same text under a second outlet kept under
+    its publication id), so the same families, with one worker or two."""
+    import json
+
+    from newsprobe.core.model import Document
+    from newsprobe.corpus.copies.detect import find_families_in_documents, records_from_documents
+
+    docs = [Document(source="x", text=ORIGINAL, outlet="Levant Wire", published="5 March 2024"),
+            Document(source="x", text="   "),
+            Document(source="x", text=proxy_copy(), url="https://proxy.example/a", published="2024-03-06"),
+            Document(source="x", text=ORIGINAL, outlet="levant wire"),  # a repeat: dropped
+            Document(source="x", text=ORIGINAL, outlet="Other Outlet"),  # another publication of the same text
+            Document(source="x", text=OTHER), Document(source="x", text=lifted()[0], outlet="Daily Paper")]
+    docs += [Document(source="x", text=f"{OTHER} {w} {ORIGINAL[:400]}") for w in FILLER[:6]]
+    want, want_stats = find_families(list(records_from_documents(iter(docs))))
+    assert want and want_stats.texts == len(docs) - 2
+    for jobs in (1, 2):
+        for batch in (3, 256):
+            import newsprobe.corpus.copies.detect as detect
+
+            old, detect.BATCH = detect.BATCH, batch
+            try:
+                got, stats = find_families_in_documents(iter(docs), jobs=jobs)
+            finally:
+                detect.BATCH = old
+            assert json.dumps(got, sort_keys=True) == json.dumps(want, sort_keys=True)
+            assert stats.texts == want_stats.texts and stats.fingerprints == want_stats.fingerprints
+
+
+def test_the_leading_punctuation_of_a_segment_is_found_as_the_whole_search_finds_it():
+    """relation._leading bounds a search that used to scan the text from its start: same answer on every text."""
+    import random
+
+    from newsprobe.corpus.copies.relation import _LEADING, _leading
+
+    rng = random.Random(1)
+    alphabet = ["a", "b", " ", "\n", ".", "“", "-", "_", "é", "\u00a0", "*", "1"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120)))
+        end = rng.randint(0, len(text))
+        for window in (1, 3, 64):
+            assert _leading(text, end, window) == len(_LEADING.search(text, 0, end).group())
+
+
+def test_datelines_are_found_at_line_starts_as_the_whole_search_finds_them():
+    import random
+
+    from newsprobe.corpus.copies.credits import _DATELINE, _datelines
+
+    pieces = ["BEIRUT (SANA) - ", "DAMASCUS, Syria (AP) — ", "(Reuters) -", "\n", "\n\n", " ", "word ", "X",
+              "ALEPPO (Fars)\n\n- ", "LONDON (BBC)", " -", "Text (Not A Dateline) - here. ", "AB (C", ")"]
+    rng = random.Random(2)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        want = [(m.start(), m.end(), m.group("name")) for m in _DATELINE.finditer(text)]
+        assert [(m.start(), m.end(), m.group("name")) for m in _datelines(text)] == want
+    assert [m.group("name") for m in _datelines("BEIRUT (SANA) - The army said.\nHAMA (AP) - More.")] == ["SANA", "AP"]

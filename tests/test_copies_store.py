@@ -78,6 +78,34 @@ def test_the_version_1_fixture_upgrades_through_every_step(tmp_path: Path):
         assert stats.indexed == n and index.pending(store) == 0
 
 
+def test_a_version_6_store_with_an_index_gains_the_recent_tier_and_keeps_matching(tmp_path: Path):
+    """A store indexed before migration 7 has its fingerprints in copy_sketch alone, and no row count: it is
+    upgraded in place, its index kept, and new articles are matched against it (and land in the new tier)."""
+    path = tmp_path / "v6.db"
+    with Store(path) as store:
+        store.add_many(ARTICLES[:4])
+        index.update(store)
+        rows = store.connection.execute("SELECT COUNT(*) FROM copy_sketch").fetchone()[0]
+    db = sqlite3.connect(path)  # what the version-6 code left: no recent tier, no row count
+    db.execute("DROP TABLE copy_sketch_recent")
+    db.execute("DELETE FROM store_state WHERE key = ?", (index.MAIN_ROWS_KEY,))
+    db.execute("PRAGMA user_version = 6")
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        assert store.version == SCHEMA_VERSION >= 7
+        db = store.connection
+        assert db.execute("SELECT COUNT(*) FROM copy_sketch_recent").fetchone()[0] == 0
+        assert index.main_rows(db) == rows and index.pending(store) == 0
+        store.add_many(ARTICLES[4:])
+        assert index.update(store).indexed == 2
+        assert db.execute("SELECT COUNT(*) FROM copy_sketch").fetchone()[0] == rows
+        assert db.execute("SELECT COUNT(*) FROM copy_sketch_recent").fetchone()[0] > 0
+        fams = index.all_families(store)
+    direct, _ = find_families(_records(ARTICLES))
+    assert _strip(fams) == _strip(direct)
+
+
 # -- incremental index ------------------------------------------------------------------------------------------
 
 
@@ -91,7 +119,9 @@ def test_new_articles_are_matched_against_the_stored_index(tmp_path: Path):
         store.add_many(ARTICLES[4:])
         second = index.update(store)
         assert second.indexed == 2  # only the new ones
-        assert store.connection.execute("SELECT COUNT(*) FROM copy_sketch").fetchone()[0] > sketch_rows
+        # The first indexing wrote the main tier; later articles land in the recent one.
+        assert store.connection.execute("SELECT COUNT(*) FROM copy_sketch").fetchone()[0] == sketch_rows
+        assert store.connection.execute("SELECT COUNT(*) FROM copy_sketch_recent").fetchone()[0] > 0
         pairs = {(a, b) for a, b in store.connection.execute("SELECT a, b FROM copy_pairs")}
         assert (1, 6) in pairs and (1, 5) in pairs and (2, 6) in pairs
         fams = index.all_families(store)
@@ -101,6 +131,76 @@ def test_new_articles_are_matched_against_the_stored_index(tmp_path: Path):
     kinds = {m["id"][0]: m["kind"] for m in fam["members"]}
     assert kinds == {"a": "original", "b": "copy", "f": "copy", "e": "partial"}
     assert {m["id"][0]: m["kind"] for m in other["members"]} == {"d": "original", "e": "copy"}
+
+
+def test_the_recent_tier_is_merged_into_the_main_one_and_matching_reads_both(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch):
+    """Three increments: the second merges the recent tier into the main one once it passes its share; the third
+    finds copies of articles in both tiers; all agree with the corpus read directly."""
+    count = "SELECT COUNT(*) FROM {}"
+    with Store(tmp_path / "s.db") as store:
+        db = store.connection
+        store.add_many([ARTICLES[0], ARTICLES[3]])
+        index.update(store)
+        main = db.execute(count.format("copy_sketch")).fetchone()[0]
+        assert db.execute("SELECT value FROM store_state WHERE key = ?", (index.MAIN_ROWS_KEY,)).fetchone()[0] == main
+        monkeypatch.setattr(index, "COMPACT_ROWS", 0)
+        store.add_many([ARTICLES[1], ARTICLES[2]])
+        index.update(store)  # the recent tier holds more than 1/16 of the main one: merged
+        assert db.execute(count.format("copy_sketch_recent")).fetchone()[0] == 0
+        merged = db.execute(count.format("copy_sketch")).fetchone()[0]
+        assert merged > main and index.main_rows(db) == merged
+        monkeypatch.setattr(index, "COMPACT_ROWS", 10**9)
+        store.add_many(ARTICLES[4:])
+        third = index.update(store)
+        assert db.execute(count.format("copy_sketch_recent")).fetchone()[0] > 0
+        pairs = {(a, b) for a, b in db.execute("SELECT a, b FROM copy_pairs")}
+        assert third.links == sum(1 for p in pairs if {5, 6} & set(p))  # e, f: seqs 5 and 6
+        assert (1, 6) in pairs and (3, 6) in pairs  # f copies a (first indexing) and b (merged into the main tier)
+        assert (2, 5) in pairs  # e holds all of d
+        fams = index.all_families(store)
+    direct, _ = find_families(_records([ARTICLES[i] for i in (0, 3, 1, 2, 4, 5)]))
+    assert _strip(fams) == _strip(direct)
+
+
+def test_new_articles_in_a_large_group_pair_with_its_anchors_in_both_tiers(tmp_path: Path):
+    """A sentence 80 articles carry (a boilerplate line) is a fingerprint group past MAX_GROUP: a new article holding
+    it pairs with the group's 3 anchors (smallest anchor_key over stored and new), wherever they are stored, and its
+    own copy is still found through the small groups."""
+    import numpy as np
+
+    from newsprobe.corpus.copies import candidates
+
+    rng = np.random.default_rng(3)
+    vocab = [f"w{i}x" for i in range(20_000)]
+    boiler = "Subscribe to our daily newsletter for the latest updates from the region delivered to your inbox every " \
+             "morning before seven and read our coverage of the war in full online at any time."
+
+    def text() -> str:
+        return " ".join(rng.choice(vocab, 120)) + ". " + boiler + " " + " ".join(rng.choice(vocab, 80)) + "."
+
+    arts = [_article(f"{i:016x}", text(), outlet=f"site{i}.example") for i in range(80)]
+    new = [_article(f"n{i:015x}", text(), outlet=f"new{i}.example") for i in range(3)]
+    new.append(_article("c" * 16, arts[5].text, outlet="mirror.example"))  # a copy of a stored article
+    with Store(tmp_path / "s.db") as store:
+        db = store.connection
+        store.add_many(arts[:60])
+        index.update(store)
+        store.add_many(arts[60:])
+        index.update(store)  # these 20 land in the recent tier
+        assert db.execute("SELECT COUNT(*) FROM copy_sketch_recent").fetchone()[0] > 0
+        store.add_many(new)
+        stats = index.update(store)
+        assert stats.indexed == 4
+        seq = dict(db.execute("SELECT id, seq FROM articles"))
+        pairs = {(a, b): kind for a, b, kind in db.execute("SELECT a, b, kind FROM copy_pairs")}
+    assert pairs[(seq[arts[5].id], seq["c" * 16])] == "copy"
+    everyone = arts + new
+    anchors = sorted(everyone, key=lambda a: candidates.anchor_key(a.id))[:3]
+    for art in new[:3]:
+        for anchor in anchors:
+            assert pairs[tuple(sorted((seq[art.id], seq[anchor.id])))] == "partial"
+    assert {int(a.id, 16) >= 60 for a in anchors} == {False, True}  # the anchors are in both tiers
 
 
 def test_families_follow_metadata_updates(tmp_path: Path):

@@ -198,7 +198,8 @@ def test_a_claim_found_nowhere_else(tmp_path, analysed):
 def test_the_index_is_a_migration_step_and_grows_with_new_articles(tmp_path, analysed):
     from newsprobe.corpus.corroborate import index
 
-    assert MIGRATIONS[-1][0] == SCHEMA_VERSION == 6 and "claim_figures" in MIGRATIONS[-1][2][0]
+    step = next(m for m in MIGRATIONS if "claim_figures" in str(m[2][0]))
+    assert step[0] == 6 <= SCHEMA_VERSION
     path = build(tmp_path / "grow.db", analysed, ["original", "homes"])
     with Store(path) as store:
         rows = store.connection.execute("SELECT COUNT(DISTINCT article_id) FROM claim_figures").fetchone()[0]
@@ -237,7 +238,7 @@ def test_an_older_store_upgrades_to_the_figure_index(tmp_path):
     db.commit()
     db.close()
     with Store(path) as store:
-        assert store.version == 6
+        assert store.version == SCHEMA_VERSION >= 6
         assert store.connection.execute("SELECT COUNT(*) FROM claim_figures").fetchone()[0] == 0
 
 

@@ -134,6 +134,15 @@ MIGRATIONS: list[tuple[int, str, list[str | Callable[[sqlite3.Connection], None]
         ) WITHOUT ROWID""",
         "CREATE TABLE IF NOT EXISTS claim_figures_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ]),
+    (7, "copies: a second, small tier of the sketch index for the articles indexed since the last merge", [
+        # New articles' fingerprints land here, not in copy_sketch: inserting a few hundred thousand fingerprints at
+        # random places of a large clustered index rewrites most of its pages (70 s for 10,000 articles into the
+        # index of a million). Matching reads both tiers; this one is merged into copy_sketch when it grows past a
+        # share of it (corpus/copies/index.py). Same layout as copy_sketch.
+        """CREATE TABLE IF NOT EXISTS copy_sketch_recent (
+            hash INTEGER NOT NULL, key INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (hash, key, seq)
+        ) WITHOUT ROWID""",
+    ]),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 SPAN_INDEX = "spans_layer_label_article"

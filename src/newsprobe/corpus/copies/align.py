@@ -70,7 +70,7 @@ def prepare(text: str) -> Text:
 def prepare_many(texts: list[str]) -> list[Text]:
     """Texts ready for alignment, the words of all of them found and hashed in one numpy pass (what makes aligning
     hundreds of thousands of pairs affordable)."""
-    w = sketch.words(texts)
+    w = sketch.words(texts, chars=True)
     sh, sb = sketch.shingles(w.hashes, w.bounds)
     owner = np.repeat(np.arange(len(texts)), np.diff(sb))
     # Seeds occur once in their text: sort by value, then (stably: a radix sort on small integers) by text, and drop
@@ -88,8 +88,8 @@ def prepare_many(texts: list[str]) -> list[Text]:
     for d, text in enumerate(texts):
         lo, hi = sb[d], sb[d + 1]
         keep = once[lo:hi]
-        hashes, bstarts, bends = w.of(d)
-        starts, ends = sketch.char_offsets(text, bstarts, bends)
+        hashes = w.hashes[w.bounds[d]: w.bounds[d + 1]]
+        starts, ends = w.chars_of(d)
         out.append(Text(text, hashes, starts, ends, _quoted_words(text, starts), val[lo:hi][keep], local[lo:hi][keep]))
     return out
 

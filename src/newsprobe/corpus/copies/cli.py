@@ -96,7 +96,7 @@ def families(
 
         with open_existing(db) as store:
             _brought_up_to_date(store, jobs)
-            found = index.all_families(store)
+            found = index.all_families(store, jobs)
     found = [f for f in found if matches(f, outlet, start, end)]
     if sort is Sort.newest:
         found.sort(key=newest, reverse=True)
@@ -127,7 +127,7 @@ def _direct(paths: list[Path], max_bytes: int, meta: Path | None, name_pattern: 
     """Families of a corpus read directly: the documents' texts as they are, ids as `ingest` would give them."""
     from newsprobe.cli.common import fail, run_metadata
     from newsprobe.core.model import IngestError
-    from newsprobe.corpus.copies.detect import find_families, records_from_documents
+    from newsprobe.corpus.copies.detect import find_families_in_documents
     from newsprobe.io.read import iter_documents
 
     metadata = run_metadata(None, None, meta, name_pattern)
@@ -142,8 +142,8 @@ def _direct(paths: list[Path], max_bytes: int, meta: Path | None, name_pattern: 
                 continue
             yield item
 
-    records = records_from_documents(counted(metadata.apply(iter_documents(paths, max_bytes=max_bytes))))
-    found, stats = find_families(records, jobs=jobs)
+    docs = counted(metadata.apply(iter_documents(paths, max_bytes=max_bytes)))
+    found, stats = find_families_in_documents(docs, jobs=jobs)
     err.print(f"copies: {stats.texts} text(s), {stats.candidates} candidate pair(s), {stats.links} copy relation(s), "
               f"{len(found)} famil{'y' if len(found) == 1 else 'ies'}" + (f", {failed} unreadable" if failed else ""),
               highlight=False)

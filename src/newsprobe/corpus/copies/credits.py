@@ -99,13 +99,30 @@ def find_credits(text: str, limit: int = 200_000) -> list[Credit]:
         for m in _near(text, lower, kind, trigger):
             if (n := _name_before(text, m.start())) is not None:
                 keep(n[0], m.end(), kind, n[1])
-    for m in _DATELINE.finditer(text):
+    for m in _datelines(text):
         keep(m.start(), m.end(), "dateline", m.group("name"))
     low = lower if len(lower) == len(text) else text  # web addresses in any case ("Infowars.com")
     for m in _TLD_AT.finditer(low):
         if (n := _DOMAIN_BEFORE.search(low, max(0, m.start() - 80), m.start())) is not None and n.group("domain"):
             keep(n.start(), m.end(), "web address", n.group("domain") + low[m.start(): m.end()])
     return sorted(found.values(), key=lambda c: c.start)
+
+
+def _datelines(text: str) -> list[re.Match[str]]:
+    """`_DATELINE.finditer(text)`, tried at line starts only: the pattern starts with `^` (multi-line), and a search
+    over every position of an article costs more than the rest of `find_credits`. A match may run over a line end
+    (`\\s*` before the dash): line starts inside it are skipped, as the search skips them."""
+    out = []
+    pos, end = 0, 0
+    while pos <= len(text):
+        if pos >= end and (m := _DATELINE.match(text, pos)) is not None:
+            out.append(m)
+            end = m.end()
+        nl = text.find("\n", pos)
+        if nl < 0:
+            break
+        pos = nl + 1
+    return out
 
 
 _CAPITAL = re.compile(r"^(?:[A-Z][\w&'’.-]*|al-[A-Z][\w'’-]*)$")

@@ -12,10 +12,9 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -162,8 +161,39 @@ def _components(i: np.ndarray, j: np.ndarray) -> np.ndarray:
 
 def find_families(records: Iterable[Record], progress: Callable[[str, int], None] | None = None,
                   jobs: int = 1) -> tuple[list[dict[str, Any]], Stats]:
-    """Families (the `newsprobe families` JSON shape) of a corpus given as records. `jobs` > 1 sketches and aligns
-    in that many worker processes; the result is the same."""
+    """Families (the `newsprobe families` JSON shape) of a corpus given as records. `jobs` > 1 sketches, aligns
+    and builds families in that many worker processes; the result is the same."""
+    return _find(records, _sketch_records, progress, jobs)
+
+
+def find_families_in_documents(docs: Iterable, progress: Callable[[str, int], None] | None = None,
+                               jobs: int = 1) -> tuple[list[dict[str, Any]], Stats]:
+    """`find_families(records_from_documents(docs))`, with each document's record (its content id, outlet, date)
+    made in the worker that sketches it: on a corpus read directly, that per-document work costs as much as the
+    sketch, and the main process, which reads the documents, would otherwise be the bottleneck."""
+    return _find(docs, _sketch_documents, progress, jobs, unique=Unique())
+
+
+def _sketch_records(batch: list[Record]) -> tuple[None, np.ndarray, np.ndarray, np.ndarray]:
+    """A worker's unit for records: their fingerprints (texts cut at MAX_TEXT_CHARS); the records stay where they
+    are (None: the caller has them)."""
+    owner, value, words = _sketch_batch([r.text[:MAX_TEXT_CHARS] for r in batch])
+    return None, owner, value, words
+
+
+def _sketch_documents(batch: list) -> tuple[list[Record | None], np.ndarray, np.ndarray, np.ndarray]:
+    """A worker's unit for documents: each one's record without its text (`record_of`; None for an empty text) and
+    the fingerprints of the records' texts (`owner` counts records, the Nones skipped)."""
+    recs = [record_of(doc) for doc in batch]
+    owner, value, words = _sketch_batch([r.text[:MAX_TEXT_CHARS] for r in recs if r is not None])
+    for r in recs:
+        if r is not None:
+            r.text = ""  # the caller has the text: it need not travel back
+    return recs, owner, value, words
+
+
+def _find(items: Iterable, sketch_fn: Callable, progress: Callable[[str, int], None] | None, jobs: int,
+          unique: Unique | None = None) -> tuple[list[dict[str, Any]], Stats]:
     stats = Stats()
     tick = progress or (lambda stage, n: None)
     spool = Spool()
@@ -171,29 +201,46 @@ def find_families(records: Iterable[Record], progress: Callable[[str, int], None
     try:
         meta: list[Record] = []
         t0 = time.perf_counter()
+        sent: deque[list] = deque()
 
-        def batches() -> Iterator[list[str]]:
-            batch: list[str] = []
-            for rec in records:
-                text = rec.text[:MAX_TEXT_CHARS]
-                spool.add(text)
-                meta.append(Record(rec.id, "", rec.outlet, rec.url, rec.published, rec.title, tuple(rec.removed)))
-                batch.append(text)
+        def batches() -> Iterator[list]:
+            batch: list = []
+            for item in items:
+                batch.append(item)
                 if len(batch) >= BATCH:
+                    sent.append(batch)
                     yield batch
                     batch = []
             if batch:
+                sent.append(batch)
                 yield batch
 
         owners, values = [], []
-        done = 0
-        for owner, value, words in run_all(pool, _sketch_batch, batches(), group=16):
-            owners.append(owner + done)
+        for recs, owner, value, _ in run_all(pool, sketch_fn, batches(), group=16):
+            batch = sent.popleft()
+            if recs is None:  # records: every one is kept
+                kept = batch
+            else:  # documents: their records (texts from the documents here), exact repeats dropped
+                made = [r for r in recs if r is not None]
+                for r, doc in zip(recs, batch, strict=True):
+                    if r is not None:
+                        r.text = doc.text
+                keep = np.array([unique(r) for r in made], dtype=bool)
+                kept = [r for r, k in zip(made, keep, strict=True) if k]
+                if not keep.all():
+                    renumber = np.cumsum(keep) - 1
+                    inside = keep[owner]
+                    owner, value = renumber[owner[inside]].astype(np.int32), value[inside]
+            for rec in kept:
+                text = rec.text[:MAX_TEXT_CHARS]
+                spool.add(text)
+                meta.append(Record(rec.id, "", rec.outlet, rec.url, rec.published, rec.title, tuple(rec.removed)))
+            owners.append(owner + (len(meta) - len(kept)))
             values.append(value)
-            done += len(words)
-            tick("sketch", done)
+            tick("sketch", len(meta))
         stats.texts = len(meta)
         stats.seconds["sketch"] = time.perf_counter() - t0
+        unique = None  # the ids seen: not needed past reading
         if not meta:
             return [], stats
         owner = np.concatenate(owners)
@@ -225,7 +272,9 @@ def find_families(records: Iterable[Record], progress: Callable[[str, int], None
         stats.seconds["align"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         nodes = {k: node_of(k, meta[k], credits[k]) for k in sorted(credits)}
-        families = build(nodes, links)
+        del credits
+        tick("families", len(nodes))
+        families = build_by_component(nodes, links, pool)
         stats.seconds["families"] = time.perf_counter() - t0
         return families, stats
     finally:
@@ -234,38 +283,101 @@ def find_families(records: Iterable[Record], progress: Callable[[str, int], None
         spool.close()
 
 
+def build_by_component(nodes: dict[int, Node], links: list[Link], pool=None, size: int = 2000
+                       ) -> list[dict[str, Any]]:
+    """`families.build(nodes, links)`, one group of connected components (over every link, copy or partial) at a
+    time, in the pool's workers when there is one: a family never spans two components, and `build` orders its
+    output by size and family id, so the pieces sorted the same way are the whole."""
+    if not links:
+        return []
+    a = np.fromiter((x.a for x in links), dtype=np.int64, count=len(links))
+    b = np.fromiter((x.b for x in links), dtype=np.int64, count=len(links))
+    label = _components(a, b)[a]
+    order = np.argsort(label, kind="stable")
+    cuts = np.flatnonzero(np.diff(label[order])) + 1
+    bounds = [0, *cuts.tolist(), len(order)]
+
+    def groups() -> Iterator[tuple[dict[int, Node], list[Link]]]:
+        part: list[Link] = []
+        for s, e in zip(bounds[:-1], bounds[1:], strict=True):
+            part.extend(links[i] for i in order[s:e].tolist())
+            if len(part) >= size:
+                yield {k: nodes[k] for x in part for k in (x.a, x.b)}, part
+                part = []
+        if part:
+            yield {k: nodes[k] for x in part for k in (x.a, x.b)}, part
+
+    out: list[dict[str, Any]] = []
+    for found in run_all(pool, _build_group, groups(), group=4):
+        out.extend(found)
+    out.sort(key=lambda f: (-len(f["members"]), f["family"]))
+    return out
+
+
+def _build_group(job: tuple[dict[int, Node], list[Link]]) -> list[dict[str, Any]]:
+    return build(*job)
+
+
+def record_of(doc) -> Record | None:
+    """A document as a copy-detection record, alone (None for an empty text): the id `ingest` would give its text,
+    outlet from the URL when none is given, the date normalised. `Unique` then settles repeats."""
+    from newsprobe.core.model import content_id
+    from newsprobe.io.prepare import normalize_published, outlet_from_url
+
+    text = doc.text or ""
+    if not text.strip():
+        return None
+    outlet = doc.outlet or outlet_from_url(doc.url)
+    return Record(content_id(text), text, outlet, doc.url, normalize_published(doc.published), doc.title)
+
+
+class Unique:
+    """Exact repeats dropped, in reading order: the same text under a second outlet gets its publication id (as
+    `ingest` stores it), the same text and outlet again is dropped."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+
+    def __call__(self, rec: Record) -> bool:
+        """Whether to keep `rec` (its id set to the one it is kept under)."""
+        from newsprobe.core.model import Article
+        from newsprobe.run import publication_id
+
+        outlet = (rec.outlet or "").lower()
+        if rec.id in self.seen and self.seen[rec.id] != outlet:
+            rec.id = publication_id(Article(id=rec.id, text=rec.text, outlet=rec.outlet))
+        if rec.id in self.seen:
+            return False
+        self.seen[rec.id] = outlet
+        return True
+
+
 def records_from_documents(docs: Iterator) -> Iterator:
     """Documents as copy-detection records (what `newsprobe families FILE` and `newsprobe spark copies` read): the
     id `ingest` would give (the same text under a second outlet gets its publication id), outlet from the URL when
     none is given, dates normalised; exact repeats dropped."""
-    from newsprobe.core.model import Article, content_id
-    from newsprobe.io.prepare import normalize_published, outlet_from_url
-    from newsprobe.run import publication_id
-
-    seen: dict[str, str] = {}
+    unique = Unique()
     for doc in docs:
-        text = doc.text or ""
-        if not text.strip():
-            continue
-        outlet = doc.outlet or outlet_from_url(doc.url)
-        rid = content_id(text)
-        if rid in seen and seen[rid] != (outlet or "").lower():
-            rid = publication_id(Article(id=rid, text=text, outlet=outlet))
-        if rid in seen:
-            continue
-        seen[rid] = (outlet or "").lower()
-        yield Record(rid, text, outlet, doc.url, normalize_published(doc.published), doc.title)
+        rec = record_of(doc)
+        if rec is not None and unique(rec):
+            yield rec
 
 
 def run_all(pool, fn: Callable, items: Iterable, group: int = 8) -> Iterator:
-    """fn over items, in order, in the pool's workers when there is a pool. The items are drawn here, in the calling
-    thread, a few at a time (a pool would draw them on a thread of its own, where a SQLite connection may not go)."""
+    """fn over items, results in order, in the pool's workers when there is a pool, with up to `group` items in
+    flight: the next items are drawn (and a result handled) while the workers compute, so reading in this process and
+    computing in the workers overlap. The items are drawn here, in the calling thread (a pool would draw them on a
+    thread of its own, where a SQLite connection may not go, and all at once)."""
     if pool is None:
         yield from map(fn, items)
         return
-    it = iter(items)
-    while batch := list(islice(it, group)):
-        yield from pool.map(fn, batch)
+    flight: deque = deque()
+    for item in items:
+        flight.append(pool.apply_async(fn, (item,)))
+        if len(flight) >= group:
+            yield flight.popleft().get()
+    while flight:
+        yield flight.popleft().get()
 
 
 def _pool(jobs: int):

@@ -79,7 +79,7 @@ def _unaligned(t: Text, spans: list[tuple[int, int]]) -> list[dict[str, Any]]:
     for w0, w1 in zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=False):
         where = "start" if w1 <= first else "end" if w0 >= last else "middle"
         start, end = int(t.starts[w0]), int(t.ends[w1 - 1])
-        start -= len(_LEADING.search(text, 0, start).group())  # an opening quote, a bullet
+        start -= _leading(text, start)  # an opening quote, a bullet
         end += len(_TRAILING.match(text, end).group())  # the full stop, a closing quote
         pos = start
         for line in text[start:end].split("\n"):
@@ -98,6 +98,18 @@ def _unaligned(t: Text, spans: list[tuple[int, int]]) -> list[dict[str, Any]]:
             if len(out) >= MAX_SEGMENTS:
                 return out
     return out
+
+
+def _leading(text: str, end: int, window: int = 64) -> int:
+    """`len(_LEADING.search(text, 0, end).group())`, without scanning the text from its start (that search tries
+    every position before `end`: most of the cost of a pair's record). The positions where the pattern matches form
+    one run ending at `end`, and whether it matches at a position depends on the text after it only, so a search
+    from `end - window` finds the same match unless the run reaches that far back: then the whole search runs."""
+    lo = max(0, end - window)
+    m = _LEADING.search(text, lo, end)
+    if lo and m.start() == lo:
+        m = _LEADING.search(text, 0, end)
+    return len(m.group())
 
 
 def _inside(credit: dict, passages: list[dict], side: str) -> bool:

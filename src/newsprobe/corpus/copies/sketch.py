@@ -75,10 +75,16 @@ class Words:
     starts: np.ndarray  # int64
     ends: np.ndarray  # int64
     bounds: np.ndarray  # int64, len(texts) + 1
+    char_starts: np.ndarray | None = None  # the same offsets in characters (`words(..., chars=True)`)
+    char_ends: np.ndarray | None = None
 
     def of(self, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         a, b = self.bounds[d], self.bounds[d + 1]
         return self.hashes[a:b], self.starts[a:b], self.ends[a:b]
+
+    def chars_of(self, d: int) -> tuple[np.ndarray, np.ndarray]:
+        a, b = self.bounds[d], self.bounds[d + 1]
+        return self.char_starts[a:b], self.char_ends[a:b]
 
 
 def text_bytes(text: str) -> bytes:
@@ -104,8 +110,9 @@ def _word_bytes(buf: np.ndarray) -> np.ndarray:
     return is_word
 
 
-def words(texts: Sequence[str]) -> Words:
-    """Every word of every text with its hash; one pass of numpy over the batch."""
+def words(texts: Sequence[str], chars: bool = False) -> Words:
+    """Every word of every text with its hash; one pass of numpy over the batch. With `chars`, the offsets in
+    characters too (what `char_offsets` gives for each text, for the whole batch at once)."""
     blobs = [text_bytes(t) for t in texts]
     lengths = np.fromiter((len(b) for b in blobs), dtype=np.int64, count=len(blobs))
     text_start = np.concatenate([[0], np.cumsum(lengths + 1)])  # a separator byte after each text
@@ -122,7 +129,13 @@ def words(texts: Sequence[str]) -> Words:
     owner = np.searchsorted(text_start, starts, side="right") - 1
     bounds = np.searchsorted(owner, np.arange(len(texts) + 1), side="left").astype(np.int64)
     offset = text_start[owner]
-    return Words(hashes, starts - offset, ends - offset, bounds)
+    out = Words(hashes, starts - offset, ends - offset, bounds)
+    if chars:  # a character starts at every byte that is not a UTF-8 continuation byte
+        char_at = np.zeros(len(buf) + 1, dtype=np.int64)
+        np.cumsum((buf & 0xC0) != 0x80, out=char_at[1:])
+        base = char_at[offset]
+        out.char_starts, out.char_ends = char_at[starts] - base, char_at[ends] - base
+    return out
 
 
 def shingles(hashes: np.ndarray, bounds: np.ndarray, k: int = SHINGLE) -> tuple[np.ndarray, np.ndarray]:
