@@ -61,7 +61,7 @@ def build(store, stats: UpdateStats, pool=None, progress: Callable[[str, int], N
     seqs = np.array(seqs_read, dtype=_I64)
     akeys = np.fromiter((candidates.anchor_key(i) for i in ids), dtype=_I64, count=len(ids))
     ids.clear()
-    owner, value = np.concatenate(owners), np.concatenate(values)
+    owner, value = np.concatenate(owners), np.concatenate(values)  # kept: they are stored below
     word_counts = np.concatenate(words)
     owners.clear()
     values.clear()

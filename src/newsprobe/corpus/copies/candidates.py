@@ -46,17 +46,24 @@ class _Groups:
     """Fingerprint groups (the texts holding each fingerprint), from which pair keys are made for a range of first
     texts at a time."""
 
-    def __init__(self, owner: np.ndarray, value: np.ndarray, rank: np.ndarray) -> None:
+    def __init__(self, owner: np.ndarray | list[np.ndarray], value: np.ndarray | list[np.ndarray],
+                 rank: np.ndarray) -> None:
+        """From the fingerprints as arrays, or as lists of arrays: those are joined and emptied, so that the
+        fingerprints are freed as soon as they are sorted (at a million articles, 70 million of them)."""
         self.n = len(rank)
         self.rank = rank
+        if isinstance(owner, list):
+            owner, value = _joined(owner), _joined(value)  # type: ignore[arg-type]
         if len(owner) > 1 and not np.all(owner[1:] >= owner[:-1]):
             by_text = np.argsort(owner, kind="stable")
             owner, value = owner[by_text], value[by_text]
         # A stable sort keeps each group's texts in increasing order, so a fingerprint a text holds twice is adjacent
         # to itself and counted once.
         order = np.argsort(value, kind="stable")
-        v, d = value[order], owner[order].astype(np.int32 if self.n < 2**31 else np.int64)
-        del order
+        v = value[order]
+        del value
+        d = owner[order].astype(np.int32 if self.n < 2**31 else np.int64)
+        del owner, order
         repeat = np.zeros(len(v), dtype=bool)
         repeat[1:] = (v[1:] == v[:-1]) & (d[1:] == d[:-1])
         if repeat.any():
@@ -64,7 +71,8 @@ class _Groups:
         start = np.flatnonzero(np.concatenate([[True], v[1:] != v[:-1]]))
         size = np.diff(np.concatenate([start, [len(v)]]))
         del v
-        self.d, self.start, self.size = d, start, size
+        shared = size >= 2  # most fingerprints belong to one text: they make no pair
+        self.d, self.start, self.size = d, start[shared], size[shared].astype(np.int32)
         self.big = [(at, s) for at, s in zip(start[size > MAX_GROUP].tolist(), size[size > MAX_GROUP].tolist(),
                                              strict=True)]
 
@@ -105,6 +113,12 @@ class _Groups:
         return np.unique(all_keys[all_keys >= 0], return_counts=True)
 
 
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    out = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    parts.clear()
+    return out
+
+
 def select(keys: np.ndarray, counts: np.ndarray, n_texts: int, fp_count: np.ndarray
            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The pairs (i, j, shared) that share enough fingerprints: `MIN_SHARED`, or all that the poorer text has."""
@@ -114,20 +128,25 @@ def select(keys: np.ndarray, counts: np.ndarray, n_texts: int, fp_count: np.ndar
     return i[ok], j[ok], counts[ok]
 
 
-def pairs(owner: np.ndarray, value: np.ndarray, rank: np.ndarray, fp_count: np.ndarray | None = None,
-          budget: int = 25_000_000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Candidate pairs (i, j, shared fingerprints) with i < j, from fingerprints `value[n]` of text `owner[n]`.
+def pairs(owner: np.ndarray | list[np.ndarray], value: np.ndarray | list[np.ndarray], rank: np.ndarray,
+          fp_count: np.ndarray | None = None, budget: int = 20_000_000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate pairs (i, j, shared fingerprints) with i < j, from fingerprints `value[n]` of text `owner[n]` (or
+    lists of arrays to join: they are emptied, see `_Groups`).
 
     `rank[d]` orders texts for the anchor rule (`anchor_key` of their id); `fp_count[d]` is how many fingerprints
     text d has (computed from `owner` when not given). Pair keys are counted for one range of first texts at a time,
     each making about `budget` keys (the peak memory of the stage: common phrases make many pairs that share one
     fingerprint only); the result is the same, in the same order."""
     if fp_count is None:
-        fp_count = np.bincount(owner, minlength=len(rank))
+        fp_count = _fp_count(owner, len(rank))
     groups = _Groups(owner, value, rank)
     found = [select(*groups.counts(lo, hi), len(rank), fp_count)
              for lo, hi in _pair_parts(groups, len(rank), budget)]
     return tuple(np.concatenate([f[k] for f in found]) for k in range(3))  # type: ignore[return-value]
+
+
+def _fp_count(owner: np.ndarray | list[np.ndarray], n: int) -> np.ndarray:
+    return np.bincount(np.concatenate(owner) if isinstance(owner, list) else owner, minlength=n)
 
 
 def pair_key(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:

@@ -29,7 +29,7 @@ BATCH = 256  # texts per numpy batch: large enough to amortise the calls, small 
 MAX_TEXT_CHARS = 2_000_000  # longer texts are cut here (a 2 MB "article" is a page dump; its head is the story)
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """An article as copy detection needs it: id, clean text, metadata, and the lines cleaning removed (a copyright
     footer there is still a credit)."""
@@ -181,19 +181,19 @@ def _sketch_records(batch: list[Record]) -> tuple[None, np.ndarray, np.ndarray, 
     return None, owner, value, words
 
 
-def _sketch_documents(batch: list) -> tuple[list[Record | None], np.ndarray, np.ndarray, np.ndarray]:
-    """A worker's unit for documents: each one's record without its text (`record_of`; None for an empty text) and
-    the fingerprints of the records' texts (`owner` counts records, the Nones skipped)."""
-    recs = [record_of(doc) for doc in batch]
+def _sketch_documents(batch: list[tuple]) -> tuple[list[tuple | None], np.ndarray, np.ndarray, np.ndarray]:
+    """A worker's unit for documents, given as (text, outlet, url, published, title) tuples (they travel faster than
+    objects): each one's record as (id, outlet, published) (`record_of`; None for an empty text) and the
+    fingerprints of the records' texts (`owner` counts records, the Nones skipped)."""
+    recs = [_record(*fields) for fields in batch]
     owner, value, words = _sketch_batch([r.text[:MAX_TEXT_CHARS] for r in recs if r is not None])
-    for r in recs:
-        if r is not None:
-            r.text = ""  # the caller has the text: it need not travel back
-    return recs, owner, value, words
+    return [None if r is None else (r.id, r.outlet, r.published) for r in recs], owner, value, words
 
 
 def _find(items: Iterable, sketch_fn: Callable, progress: Callable[[str, int], None] | None, jobs: int,
           unique: Unique | None = None) -> tuple[list[dict[str, Any]], Stats]:
+    """The pipeline over records (`unique` None) or documents (their records made in the workers, repeats settled
+    here by `unique`)."""
     stats = Stats()
     tick = progress or (lambda stage, n: None)
     spool = Spool()
@@ -209,11 +209,11 @@ def _find(items: Iterable, sketch_fn: Callable, progress: Callable[[str, int], N
                 batch.append(item)
                 if len(batch) >= BATCH:
                     sent.append(batch)
-                    yield batch
+                    yield batch if unique is None else [_fields(doc) for doc in batch]
                     batch = []
             if batch:
                 sent.append(batch)
-                yield batch
+                yield batch if unique is None else [_fields(doc) for doc in batch]
 
         owners, values = [], []
         for recs, owner, value, _ in run_all(pool, sketch_fn, batches(), group=16):
@@ -221,10 +221,8 @@ def _find(items: Iterable, sketch_fn: Callable, progress: Callable[[str, int], N
             if recs is None:  # records: every one is kept
                 kept = batch
             else:  # documents: their records (texts from the documents here), exact repeats dropped
-                made = [r for r in recs if r is not None]
-                for r, doc in zip(recs, batch, strict=True):
-                    if r is not None:
-                        r.text = doc.text
+                made = [Record(r[0], doc.text, r[1], doc.url, r[2], doc.title)
+                        for r, doc in zip(recs, batch, strict=True) if r is not None]
                 keep = np.array([unique(r) for r in made], dtype=bool)
                 kept = [r for r, k in zip(made, keep, strict=True) if k]
                 if not keep.all():
@@ -243,15 +241,10 @@ def _find(items: Iterable, sketch_fn: Callable, progress: Callable[[str, int], N
         unique = None  # the ids seen: not needed past reading
         if not meta:
             return [], stats
-        owner = np.concatenate(owners)
-        value = np.concatenate(values)
-        owners.clear()
-        values.clear()
-        stats.fingerprints = len(value)
+        stats.fingerprints = sum(len(v) for v in values)
         t0 = time.perf_counter()
         rank = np.fromiter((candidates.anchor_key(r.id) for r in meta), dtype=np.int64, count=len(meta))
-        ci, cj, _ = candidates.pairs(owner, value, rank)
-        del owner, value
+        ci, cj, _ = candidates.pairs(owners, values, rank)  # the lists are emptied as they are sorted
         stats.candidates = stats.compared = len(ci)
         stats.seconds["candidates"] = time.perf_counter() - t0
         tick("candidates", len(ci))
@@ -321,14 +314,22 @@ def _build_group(job: tuple[dict[int, Node], list[Link]]) -> list[dict[str, Any]
 def record_of(doc) -> Record | None:
     """A document as a copy-detection record, alone (None for an empty text): the id `ingest` would give its text,
     outlet from the URL when none is given, the date normalised. `Unique` then settles repeats."""
+    return _record(*_fields(doc))
+
+
+def _fields(doc) -> tuple:
+    return doc.text, doc.outlet, doc.url, doc.published, doc.title
+
+
+def _record(text: str | None, outlet: str | None, url: str | None, published: str | None,
+            title: str | None) -> Record | None:
     from newsprobe.core.model import content_id
     from newsprobe.io.prepare import normalize_published, outlet_from_url
 
-    text = doc.text or ""
+    text = text or ""
     if not text.strip():
         return None
-    outlet = doc.outlet or outlet_from_url(doc.url)
-    return Record(content_id(text), text, outlet, doc.url, normalize_published(doc.published), doc.title)
+    return Record(content_id(text), text, outlet or outlet_from_url(url), url, normalize_published(published), title)
 
 
 class Unique:
