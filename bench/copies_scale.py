@@ -288,7 +288,10 @@ def main() -> None:
         before = results["store"].get(str(store_n), {})
         if "insert" not in m["stages"] and "stages" in before:  # an earlier run built and indexed the store
             m["stages"] = {**before["stages"], **m["stages"]}
-            m["built"] = {k: before[k] for k in ("peak_mb", "load", "cpu") if k in before}
+            m["built"] = before.get("built") or {k: before[k] for k in ("peak_mb", "load", "cpu") if k in before}
+        # every measurement of the increment, with its load: one run on a shared machine is one draw
+        m["increments"] = before.get("increments", []) + [{"seconds": m["stages"]["index_new"]["seconds"],
+                                                          "load": m["load"]}]
         results["store"][str(store_n)] = m
         print(store_n, m, flush=True)
     saved.write_text(json.dumps(results, indent=1))
@@ -332,6 +335,15 @@ def render(results: dict) -> str:
             body.append(f"| {int(n):,} | {st['insert']['seconds']:.0f} s | {st['index']['seconds']:.0f} s | "
                         f"{st['insert_new']['seconds']:.0f} s | {new['seconds']:.1f} s | CPU of the main process: "
                         f"{stages} | {m['cpu']:.0f} s | {m['peak_mb']:,.0f} MB | {m['load']} |")
+        for n, m in sorted(results["store"].items(), key=lambda x: int(x[0])):
+            if "built" in m:
+                b = m["built"]
+                body += ["", f"The {int(n):,} store was built and first indexed by an earlier run "
+                             f"(CPU {b['cpu']:,.0f} s, peak memory {b['peak_mb']:,.0f} MB, load average {b['load']}); "
+                             "the row's CPU and peak memory are those of the run that added the 10,000 to a copy."]
+            if len(m.get("increments", [])) > 1:
+                body += [f"Indexing the 10,000 new articles into the {int(n):,} store, every measurement: " + "; ".join(
+                    f"{x['seconds']:.1f} s (load {x['load']})" for x in m["increments"]) + "."]
     return "\n".join(body)
 
 
