@@ -358,8 +358,17 @@ def test_documents_read_directly_give_the_families_of_their_records():
             Document(source="x", text=ORIGINAL, outlet="Other Outlet"),  # another publication of the same text
             Document(source="x", text=OTHER), Document(source="x", text=lifted()[0], outlet="Daily Paper")]
     docs += [Document(source="x", text=f"{OTHER} {w} {ORIGINAL[:400]}") for w in FILLER[:6]]
+    for n, doc in enumerate(docs):
+        doc.source = f"feed.jsonl:{n + 1}"
     want, want_stats = find_families(list(records_from_documents(iter(docs))))
     assert want and want_stats.texts == len(docs) - 2
+    # every member names the item it was read from (a text file has no URL, and its id is a hash)
+    by_source = {d.source: d for d in docs}
+    members = [m for f in want for m in f["members"]]
+    assert all(m["source"] in by_source for m in members)
+    wire = next(m for m in members if m["outlet"] == "Levant Wire")
+    assert wire["source"] == "feed.jsonl:1"
+    assert next(m for m in members if m["url"] == "https://proxy.example/a")["source"] == "feed.jsonl:3"
     for jobs in (1, 2):
         for batch in (3, 256):
             import newsprobe.corpus.copies.detect as detect

@@ -252,7 +252,8 @@ def test_ingest_without_layers_then_with_better_metadata(corpus: Path, tmp_path:
     (line,) = r.stdout.splitlines()
     fam = json.loads(line)
     assert set(fam) >= {"family", "first", "confidence", "members"}
-    assert set(fam["first"]) == {"id", "url", "outlet", "published"} and fam["first"]["outlet"] == "levantwire"
+    assert set(fam["first"]) == {"id", "url", "outlet", "published", "source"}
+    assert fam["first"]["outlet"] == "levantwire" and Path(fam["first"]["source"]).name.startswith("levantwire_")
     for m in fam["members"]:
         assert set(m) >= {"id", "url", "outlet", "published", "kind", "credited", "passages", "edits"}
         assert m["kind"] in ("original", "copy", "partial")
@@ -279,6 +280,12 @@ def test_sidecar_table_and_direct_read(corpus: Path, tmp_path: Path):
     fam = json.loads(r.stdout)
     assert fam["first"]["outlet"] == "Levant Wire" and fam["basis"] == "date"
     assert {m["published"] for m in fam["members"]} == {"2024-03-05", "2024-03-09"}
+    # without a sidecar, nothing but the file names the members of the text report (no outlet, no URL)
+    r = run_cli("families", str(corpus))
+    assert r.returncode == 0, r.stderr
+    text = " ".join(r.stdout.split())
+    assert "(unknown) · (no date) · " in text and "levantwire_2024-03-05_floods.txt" in text.replace(" ", "")
+    assert "proxy_2024-03-06_floods.txt" in text.replace(" ", "")
 
 
 def test_identical_text_under_two_outlets_is_two_articles(tmp_path: Path):

@@ -97,7 +97,8 @@ def test_a_parquet_articles_table_gives_the_same_families_with_components_by_joi
     table = corpus["root"] / "analyzed" / "articles"
     table.mkdir(parents=True)
     rows = [{"id": r.id, "text": r.text, "title": r.title, "outlet": r.outlet, "url": r.url,
-             "published": r.published, "removed": "[]"} for r in recs]
+             "published": r.published, "removed": "[]", "source": r.source} for r in recs]
+    assert all(r.source for r in recs)  # the table carries where each article was read from, as spark analyze's does
     half = len(rows) // 2
     pd.DataFrame(rows[:half]).to_parquet(table / "part-00000-x.parquet")
     pd.DataFrame(rows[half:]).to_parquet(table / "part-00001-x.parquet")
@@ -116,9 +117,10 @@ def _tables_agree_with_the_json(out: Path, lines: list[str], links: int) -> None
         assert row["size"] == len(f["members"]) and row["basis"] == f["basis"]
         assert (row["first_id"] if isinstance(row["first_id"], str) else None) == (f["first"] or {}).get("id")
     members = pd.read_parquet(out / "members")
-    want = sorted((f["family"], m["id"], m["kind"], m["credited"]) for f in families for m in f["members"])
-    got = sorted((r.family, r.id, r.kind, None if pd.isna(r.credited) else bool(r.credited))
-                 for r in members.itertuples())
+    want = sorted((f["family"], m["id"], m["kind"], m["credited"], m["source"]) for f in families
+                  for m in f["members"])
+    got = sorted((r.family, r.id, r.kind, None if pd.isna(r.credited) else bool(r.credited),
+                  r.source if isinstance(r.source, str) else None) for r in members.itertuples())
     assert got == want
     pairs = pd.read_parquet(out / "pairs")
     assert len(pairs) == links and set(pairs["kind"]) == {"copy", "partial"}

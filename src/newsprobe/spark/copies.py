@@ -34,9 +34,9 @@ from newsprobe.core.errors import NewsprobeError
 
 DRIVER_EDGES = 5_000_000  # links collected to the driver for components at most (16 bytes each: 80 MB)
 PAIRS_PER_TASK = 20_000  # candidate pairs per alignment task (about a minute on one core)
-META = ("outlet", "url", "published", "title", "removed")
-MEMBERS_SCHEMA = ("array<struct<id: string, url: string, outlet: string, published: string, kind: string, "
-                  "credited: boolean, relative_to: string, cover: double>>")
+META = ("outlet", "url", "published", "title", "removed", "source")
+MEMBERS_SCHEMA = ("array<struct<id: string, url: string, outlet: string, published: string, source: string, "
+                  "kind: string, credited: boolean, relative_to: string, cover: double>>")
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,7 @@ def run(spark, source: str, out: str, options: Options = Options(),
          .write.mode("overwrite").parquet(f"{out}/families"))
         members = (fams.select("family", F.posexplode("parsed.members").alias("position", "m"))
                    .select("family", "position", "m.id", "m.kind", "m.credited", "m.outlet", "m.published", "m.url",
-                           "m.relative_to", "m.cover"))
+                           "m.source", "m.relative_to", "m.cover"))
         members.write.mode("overwrite").parquet(f"{out}/members")
         result.members = spark.read.parquet(f"{out}/members").count()
         ordered.select("json").write.mode("overwrite").text(f"{out}/families_json")
@@ -351,8 +351,8 @@ def _read_on_driver(spark, source: str, max_bytes: int):
                 yield item
 
     docs = readable(iter_documents([source], max_bytes=max_bytes))
-    rows = [(r.id, r.text, r.outlet, r.url, r.published, r.title, json.dumps(list(r.removed)), "", pos)
+    rows = [(r.id, r.text, r.outlet, r.url, r.published, r.title, json.dumps(list(r.removed)), r.source, "", pos)
             for pos, r in enumerate(records_from_documents(docs))]
     schema = ("id string, text string, outlet string, url string, published string, title string, removed string, "
-              "file string, row bigint")
+              "source string, file string, row bigint")
     return spark.createDataFrame(rows, schema), unreadable

@@ -90,7 +90,7 @@ def _nodes(df: pd.DataFrame) -> dict:
     out = {}
     for row in df.to_dict("records"):
         rec = Record(row["id"], "", _text(row.get("outlet")), _text(row.get("url")), _text(row.get("published")),
-                     _text(row.get("title")), removed_lines(row.get("removed")))
+                     _text(row.get("title")), removed_lines(row.get("removed")), _text(row.get("source")))
         out[int(row["key"])] = node_of(int(row["key"]), rec, json.loads(row["credits"]))
     return out
 

@@ -153,7 +153,8 @@ def _direct(paths: list[Path], max_bytes: int, meta: Path | None, name_pattern: 
 def _print_family(fam: dict[str, Any], detail: bool, focus: str | None = None,
                   texts: dict[str, str] | None = None) -> None:
     first = fam["first"]
-    who = (f"{first['outlet'] or '(unknown outlet)'} {first['published'] or '(no date)'} {first['id']}"
+    who = (f"{first['outlet'] or first.get('source') or '(unknown outlet)'} {first['published'] or '(no date)'} "
+           f"{first['id']}"
            if first else ("tie between " + ", ".join(fam["tied"]) if fam["tied"] else "unknown"))
     out.print(f"\n[bold]family {fam['family']}[/bold]: {len(fam['members'])} members; first: {escape(who)} "
               f"(confidence {fam['confidence']:.2f}, {escape(fam['basis'])})", highlight=False)
@@ -167,8 +168,9 @@ def _print_family(fam: dict[str, Any], detail: bool, focus: str | None = None,
         mark = "→ " if m["id"] == focus else "  "
         credit = "" if m["kind"] == "original" else (" credited" if m.get("credited") else " uncredited")
         cover = f" {m['cover']:.0%} shared" if "cover" in m else ""
+        where = "" if m.get("url") or not m.get("source") else f" · {m['source']}"  # a file has no URL to name it
         out.print(f"  {mark}[cyan]{m['id']}[/cyan] {m['kind']}{credit}{cover} · {escape(m['outlet'] or '(unknown)')}"
-                  f" · {escape(m['published'] or '(no date)')}", highlight=False)
+                  f" · {escape(m['published'] or '(no date)')}{escape(where)}", highlight=False)
         if detail and m["kind"] != "original":
             for e in m.get("edits", []):
                 out.print(f"      {escape(_edit(e))}", highlight=False)

@@ -41,6 +41,7 @@ class Record:
     published: str | None = None
     title: str | None = None
     removed: tuple[str, ...] = ()
+    source: str | None = None  # the file (and item) it was read from: what names it when it has no URL
 
 
 @dataclass
@@ -85,7 +86,7 @@ def node_of(key: int, rec: Record, text_credits: list[dict] | None = None) -> No
     credits = list(text_credits if text_credits is not None else [c.to_dict() for c in find_credits(rec.text)])
     for line in rec.removed:
         credits.extend({**c.to_dict(), "start": -1, "end": -1, "removed": True} for c in find_credits(line))
-    return Node(key, rec.id, rec.outlet, rec.url, rec.published, rec.title, credits)
+    return Node(key, rec.id, rec.outlet, rec.url, rec.published, rec.title, credits, rec.source)
 
 
 class Prepared:
@@ -221,7 +222,7 @@ def _find(items: Iterable, sketch_fn: Callable, progress: Callable[[str, int], N
             if recs is None:  # records: every one is kept
                 kept = batch
             else:  # documents: their records (texts from the documents here), exact repeats dropped
-                made = [Record(r[0], doc.text, r[1], doc.url, r[2], doc.title)
+                made = [Record(r[0], doc.text, r[1], doc.url, r[2], doc.title, source=doc.source)
                         for r, doc in zip(recs, batch, strict=True) if r is not None]
                 keep = np.array([unique(r) for r in made], dtype=bool)
                 kept = [r for r, k in zip(made, keep, strict=True) if k]
@@ -232,7 +233,8 @@ def _find(items: Iterable, sketch_fn: Callable, progress: Callable[[str, int], N
             for rec in kept:
                 text = rec.text[:MAX_TEXT_CHARS]
                 spool.add(text)
-                meta.append(Record(rec.id, "", rec.outlet, rec.url, rec.published, rec.title, tuple(rec.removed)))
+                meta.append(Record(rec.id, "", rec.outlet, rec.url, rec.published, rec.title, tuple(rec.removed),
+                                   rec.source))
             owners.append(owner + (len(meta) - len(kept)))
             values.append(value)
             tick("sketch", len(meta))
@@ -314,7 +316,10 @@ def _build_group(job: tuple[dict[int, Node], list[Link]]) -> list[dict[str, Any]
 def record_of(doc) -> Record | None:
     """A document as a copy-detection record, alone (None for an empty text): the id `ingest` would give its text,
     outlet from the URL when none is given, the date normalised. `Unique` then settles repeats."""
-    return _record(*_fields(doc))
+    rec = _record(*_fields(doc))
+    if rec is not None:
+        rec.source = getattr(doc, "source", None)
+    return rec
 
 
 def _fields(doc) -> tuple:

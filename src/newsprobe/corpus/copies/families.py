@@ -40,9 +40,11 @@ class Node:
     published: str | None = None
     title: str | None = None
     credits: list[dict[str, Any]] = field(default_factory=list)
+    source: str | None = None  # the file it was read from: a text file has no URL, and its id is a hash
 
     def public(self) -> dict[str, Any]:
-        return {"id": self.id, "url": self.url, "outlet": self.outlet, "published": self.published}
+        return {"id": self.id, "url": self.url, "outlet": self.outlet, "published": self.published,
+                "source": self.source}
 
 
 @dataclass

@@ -381,7 +381,7 @@ def _in(db, sql: str, keys: Iterable[int], extra: tuple = ()) -> list:
 
 
 def _node_rows(db, keys: Iterable[int]) -> list[tuple]:
-    sql = ("SELECT a.seq, a.id, a.outlet, a.url, a.published, a.title, i.credits FROM articles a "
+    sql = ("SELECT a.seq, a.id, a.outlet, a.url, a.published, a.title, i.credits, a.source FROM articles a "
            "LEFT JOIN copy_indexed i ON i.seq = a.seq WHERE a.seq IN ({})")
     return [tuple(r) for r in _in(db, sql, keys)]
 
@@ -399,7 +399,7 @@ def _link_rows(db, keys: Iterable[int]) -> list[tuple[int, int, str]]:
 
 
 def _nodes_from(rows: list[tuple]) -> dict[int, Node]:
-    return {r[0]: Node(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6] or "[]")) for r in rows}
+    return {r[0]: Node(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6] or "[]"), r[7]) for r in rows}
 
 
 def _links_from(rows: list[tuple[int, int, str]]) -> list[Link]:

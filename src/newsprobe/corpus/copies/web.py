@@ -110,6 +110,7 @@ class Publication(BaseModel):
     url: str | None
     outlet: str | None
     published: str | None
+    source: str | None = Field(None, description="The file (and line or item) the article was read from.")
 
 
 class PassageOut(BaseModel):
@@ -183,7 +184,8 @@ def article_copies(article_id: ArticleId, request: Request) -> dict[str, Any]:
 def article_pair(article_id: ArticleId, other_id: ArticleId, request: Request) -> dict[str, Any]:
     """Two articles' aligned passages (character offsets in each) and what the second changed."""
     a, b, rel = _load_pair(request, article_id, other_id)
-    pub = lambda x: {"id": x.id, "url": x.url, "outlet": x.outlet, "published": x.published}  # noqa: E731
+    pub = lambda x: {"id": x.id, "url": x.url, "outlet": x.outlet, "published": x.published,  # noqa: E731
+                     "source": getattr(x, "source", None)}
     return {"a": pub(a), "b": pub(b), "kind": rel["kind"], "cover": rel["cover"], "passages": rel["passages"],
             "edits": edits(rel, "a", (a.title, b.title))}
 
