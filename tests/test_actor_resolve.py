@@ -166,14 +166,18 @@ def test_organisations_by_transliteration_dots_initials_short_form_and_translati
         ("ORG", "Democratic National Committee", 5), ("ORG", "DNC", 7),
         ("ORG", "Operation Room for Conquest of Aleppo", 3), ("ORG", "The Operation Room", 2),  # its short form
         ("ORG", "Jaish al-Islam", 5), ("ORG", "Army of Islam", 2),  # Arabic and English
-        ("ORG", "Jund al-Aqsa", 3), ("ORG", "Jaish al-Aqsa", 2)), book())
-    one = [("Hezbollah", "Hizballah", "Hizbollah"), ("Ahrar al-Sham", "Ahrar ash-Sham"),
+        ("ORG", "Jund al-Aqsa", 3), ("ORG", "Jaish al-Aqsa", 2),
+        ("ORG", "Party of God", 2), ("ORG", "Ansar Allah", 4), ("ORG", "Party of Allah's Supporters", 1)), book())
+    # "Party of God": "Hizb Allah", which "Hezbollah" writes as one word, in English
+    one = [("Hezbollah", "Hizballah", "Hizbollah", "Party of God"), ("Ahrar al-Sham", "Ahrar ash-Sham"),
            ("United Nations", "UN", "U.N."), ("Democratic National Committee", "DNC"),
            ("Operation Room for Conquest of Aleppo", "The Operation Room"), ("Jaish al-Islam", "Army of Islam")]
     for names in one:
         assert len({ids[("ORG", n)] for n in names}) == 1, names
     assert len({ids[("ORG", names[0])] for names in one}) == len(one)
     assert ids[("ORG", "Jund al-Aqsa")] != ids[("ORG", "Jaish al-Aqsa")]  # consonants differ: two groups
+    assert ids[("ORG", "Ansar Allah")] != ids[("ORG", "Party of God")]  # "Allah" alone makes no translation
+    assert ids[("ORG", "Party of Allah's Supporters")] != ids[("ORG", "Hezbollah")]
     assert any("initials of 'Democratic National Committee'" in e for e in actor_of(actors, "DNC").evidence)
     assert any("the beginning of" in e for e in actor_of(actors, "The Operation Room").evidence)
 

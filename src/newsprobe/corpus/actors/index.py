@@ -25,7 +25,8 @@ from newsprobe.layers.entities import name_key
 
 _LABELS = ",".join(f"'{t}'" for t in ACTOR_TYPES)
 # Bump when the way actors are resolved changes: stores built by an older newsprobe then rebuild their index.
-INDEX_VERSION = 2  # 2: organisations by vowels, dots, initials, short forms, translations
+# 2: organisations by vowels, dots, initials, short forms, translations; 3: "Hezbollah" is "Party of God"
+INDEX_VERSION = 3
 
 
 def _digest(user_text: str) -> str:

@@ -212,6 +212,10 @@ ARABIC_HEADS = {
 }
 _ENGLISH_HEADS = frozenset(ARABIC_HEADS.values())
 _ARTICLES = frozenset("al el ul".split())
+# "Allah" closing a name is "God" in its English form ("Hizb Allah", "Party of God"); "Hezbollah" and its spellings
+# are "Hizb Allah" written as one word.
+_GOD = frozenset({"allah", "ullah", "ollah"})
+_FUSED_HIZB = re.compile(r"^h[ie]zb[aou]ll?ah$")
 
 
 def translation_keys(name: str) -> tuple[str, str]:
@@ -221,6 +225,10 @@ def translation_keys(name: str) -> tuple[str, str]:
     Labour" may be two parties)."""
     words = [w for w in re.split(r"[\s-]+", name_key(name)) if w and w != "the"]
     arabic = english = ""
+    if len(words) == 1 and _FUSED_HIZB.match(words[0]):
+        words = ["hizb", "allah"]
+    if len(words) == 2 and words[0] in ARABIC_HEADS and words[1] in _GOD:
+        return ARABIC_HEADS[words[0]] + "|" + org_fold("god"), ""
     if len(words) >= 3 and words[0] in ARABIC_HEADS and (words[1] in _ARTICLES or _sun_article(words[1], words[2:])):
         rest = [w for i, w in enumerate(words[2:], 2) if w not in _ARTICLES and not _sun_article(w, words[i + 1:])]
         arabic = ARABIC_HEADS[words[0]] + "|" + " ".join(org_fold(w) for w in rest)
