@@ -15,7 +15,9 @@
    event hung on a name, a list item, a classifier noun, "super" of "super PAC", a naming verb's complement taken
    for an appositive, a reference in a predicate) led to the rules of issue 13's second round, tried on texts of
    ours and on PolNeAR texts outside every split; "test4" (8 PolNeAR texts drawn at random from those not used, 2
-   conflict texts of ours) was annotated after that, blind, and measured once. The layer's `class` is scored too:
+   conflict texts of ours) was annotated after that, blind, and measured once (precision 0.950); its one wrong label
+   of an actor ("a jihadist group allied to al-Qaeda" given to al-Qaeda) then removed "ally" from the membership
+   verbs, so its figure since is no longer blind. The layer's `class` is scored too:
    the characterising labels alone, what the framing tables count (a gold label's class is the layer's function on
    the gold span, so this is the same words judged the same way).
 3. Cost: the actor index built over generated stores of 1,000 and 10,000 articles (hand-made entity spans drawn from
@@ -109,6 +111,7 @@ def _same_actor(pred: str, gold: str) -> bool:
 
 SPLITS = ("dev", "test", "test2", "test3", "test4")
 LAST_BLIND = "test4"
+TEST4_BLIND = 0.950  # test4's precision when it was measured the one time it was blind (2026-11-29)
 
 
 def _gold_class(doc, g: dict) -> str:
@@ -266,8 +269,10 @@ def main() -> None:
         f"Label extraction (`bench/data/labels_gold.json`: {lab['documents']['dev']} dev, "
         f"{lab['documents']['test']} test, {lab['documents']['test2']} test2, {lab['documents']['test3']} test3 and "
         f"{lab['documents']['test4']} test4 documents; dev is what the rules were written against; test, test2 and "
-        "test3 were each annotated blind, and their errors then changed rules; test4 was annotated blind after the "
-        "last change and measured once; a label is right when it overlaps a gold label of the same actor; exact: of "
+        "test3 were each annotated blind, and their errors then changed rules; test4 was annotated blind after that "
+        f"and measured once, precision {TEST4_BLIND:.3f}, and its wrong label of an actor (\"a jihadist group allied "
+        "to al-Qaeda\" given to al-Qaeda) then took \"ally\" from the membership verbs; a label is right when it "
+        "overlaps a gold label of the same actor; exact: of "
         "the right ones, the share with the same boundaries; the last two columns count only the labels the layer "
         "classes as characterising, what the framing tables show, gold labels classed the same way):",
         "",
@@ -285,7 +290,9 @@ def main() -> None:
     lines += ["Wrong labels: " + ("; ".join(lab["errors"]) or "none") + ".", ""]
     for split in ("all", LAST_BLIND):
         target = lab["splits"][split]["precision"]
-        lines += [f"Label precision, {'all documents' if split == 'all' else f'the last blind set, {split}'}: "
+        where = ("all documents" if split == "all"
+                 else f"the last set annotated blind, {split} (blind: {TEST4_BLIND:.3f})")
+        lines += [f"Label precision, {where}: "
                   f"{_pct(target)} "
                   f"(target >= 0.85: {'meets' if target is not None and target >= 0.85 else 'misses'})."]
     lines += [""]

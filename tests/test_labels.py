@@ -92,6 +92,9 @@ def _analysed(text: str):
      ("Russians", "NORP"), "rebels"),
     ("Ruth Avery spoke in Ohio on Monday. The Times is expected to back the Democratic candidate for governor.",
      ("Ruth Avery", "PERSON"), "Democratic candidate"),
+    # an ally is not a member: the group allied to al-Qaeda is not what al-Qaeda is called
+    ("It blamed the Macina Liberation Front, a jihadist group allied to al-Qaeda that has fought the army since 2015.",
+     ("al-Qaeda", "ORG"), "jihadist group"),
 ])
 def test_not_a_label(text, actor, wrong):
     actors, found = _analysed(text)

@@ -57,7 +57,7 @@ SELF_NOUNS = GROUP_NOUNS
 MEMBER_NOUNS = frozenset(
     """commander fighter member leader militant gunman soldier troop rank officer recruit unit leadership""".split()
 )
-MEMBERSHIP_VERBS = frozenset("form join belong constitute comprise compose make ally affiliate".split())
+MEMBERSHIP_VERBS = frozenset("form join belong constitute comprise compose make affiliate".split())
 NAMING_VERBS = frozenset(
     "call label brand describe designate dub term consider regard list classify deem name view see".split()
 )
