@@ -410,3 +410,29 @@ def test_datelines_are_found_at_line_starts_as_the_whole_search_finds_them():
         want = [(m.start(), m.end(), m.group("name")) for m in _DATELINE.finditer(text)]
         assert [(m.start(), m.end(), m.group("name")) for m in _datelines(text)] == want
     assert [m.group("name") for m in _datelines("BEIRUT (SANA) - The army said.\nHAMA (AP) - More.")] == ["SANA", "AP"]
+
+
+def _note_corpus(takers: int, outlet: str | None = None) -> list[Record]:
+    """Unrelated texts that all end with the same long editor's note (and a source text with it too)."""
+    rng = np.random.default_rng(7)
+    vocab = np.array([f"w{i}" for i in range(4000)])
+    note = ("Editor's note: the candidate has repeatedly incited political violence and is a serial liar, a rampant "
+            "xenophobe, racist, misogynist and birther who has repeatedly pledged to ban all Muslims from entering "
+            "the country, the desk said in a statement that runs below every article it publishes on the race.")
+    texts = [" ".join(rng.choice(vocab, 400)) + ".\n\n" + note for _ in range(takers + 1)]
+    return [Record(f"t{i}", t, outlet=outlet, published=f"2016-08-{10 + i:02d}") for i, t in enumerate(texts)]
+
+
+def test_a_passage_many_texts_share_is_said_as_such():
+    """An outlet's standing editor's note read without outlets makes partial copies of one text; the family says
+    that its partial members hold the same passage and that the outlets are unknown. Two takers are no pattern; with
+    the outlets known (one outlet), the same-outlet rule leaves no family at all."""
+    found, _ = find_families(_note_corpus(4))
+    shared = [e for f in found for e in f["evidence"] if e["kind"] == "shared passage"]
+    assert len(shared) == 1 and len(shared[0]["members"]) >= 3 and "outlets of" in shared[0]["detail"]
+    source = next(m for f in found for m in f["members"] if m["id"] == shared[0]["member"])
+    lo, hi = shared[0]["at"]
+    assert 0 < lo < hi and source["id"] == "t0"
+    found, _ = find_families(_note_corpus(2))
+    assert found and not [e for f in found for e in f["evidence"] if e["kind"] == "shared passage"]
+    assert find_families(_note_corpus(4, outlet="huff.example"))[0] == []

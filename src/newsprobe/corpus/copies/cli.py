@@ -161,9 +161,13 @@ def _print_family(fam: dict[str, Any], detail: bool, focus: str | None = None,
     if fam.get("origin_outside"):
         out.print(f"  credits a source outside the corpus: {escape(', '.join(fam['origin_outside']))}",
                   highlight=False)
+    for ev in fam["evidence"]:  # said even in the short listing: it may be why the family is there at all
+        if ev["kind"] == "shared passage":
+            out.print(f"  [yellow]shared passage[/yellow]: {escape(ev['detail'])}", highlight=False)
     if detail:
         for ev in fam["evidence"]:
-            out.print(f"  evidence ({ev['kind']}): {escape(_evidence(ev))}", highlight=False)
+            if ev["kind"] != "shared passage":
+                out.print(f"  evidence ({ev['kind']}): {escape(_evidence(ev))}", highlight=False)
     for m in fam["members"]:
         mark = "→ " if m["id"] == focus else "  "
         credit = "" if m["kind"] == "original" else (" credited" if m.get("credited") else " uncredited")
