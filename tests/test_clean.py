@@ -10,6 +10,7 @@ import pytest
 from newsprobe.io.clean import (
     COPYRIGHT,
     DATELINE,
+    FORM,
     MEDIA_ID,
     NAVIGATION,
     RELATED_BLOCK,
@@ -158,6 +159,33 @@ def test_body_with_widget_words_is_kept() -> None:
     c = clean_text(raw)
     assert _paragraphs(c) == body
     assert [r.text for r in c.removed] == ["Share", "Print"]
+
+
+def test_an_embedded_poll_is_removed_with_its_question_and_options() -> None:
+    """A poll plugin's block (our own wording, the shape a quarter of the PTC articles carry): its opening and
+    form lines mark it, and the question and options between them go with it; prose about opting out stays."""
+    before = "The council voted on Tuesday to close the river crossing for two weeks, officials said."
+    after = "Traders said the closure would raise the price of flour in the eastern districts by a third."
+    poll = ["Take our poll - story continues below", "Should the crossing stay closed?",
+            "Should the crossing stay closed?", "* Yes, until the floods pass.", "No, the markets need it open.",
+            "Maybe?", "Email This field is for validation purposes and should be left unchanged.",
+            "Completing this poll grants you access to Levant Wire updates free of charge.",
+            "You may opt out at anytime.", "You also agree to this site's Privacy Policy and Terms of Use."]
+    prose = "You can opt out at any time, the bank told customers in a letter about its new privacy policy."
+    c = clean_text("\n\n".join([before, *poll, after, prose]))
+    assert _paragraphs(c) == [before, after, prose]
+    assert [(r.text, r.reason) for r in c.removed] == [(line, FORM) for line in poll]
+
+
+def test_a_poll_opening_without_its_form_takes_only_itself() -> None:
+    """Without the form lines that close a poll, or with a paragraph before them, the lines after "Take our poll"
+    are the article's."""
+    para = ("The ministry said the new rules would apply to every crossing in the province from the first of "
+            "next month, and that traders had been told.")
+    short = "Should the crossing stay closed?"
+    c = clean_text("\n\n".join(["Take our poll", short, para, "You may opt out at anytime."]))
+    assert _paragraphs(c) == [short, para]
+    assert [r.text for r in c.removed] == ["Take our poll", "You may opt out at anytime."]
 
 
 def test_plain_paragraph_has_no_title_or_section() -> None:

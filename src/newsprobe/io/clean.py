@@ -40,12 +40,15 @@ COPYRIGHT = "copyright footer"
 URL_ONLY = "URL or e-mail address only"
 SYMBOLS = "symbols/punctuation only"
 NO_LETTERS = "no letters"
+FORM = "web form or poll"
 
 BODY_MIN_WORDS = 12  # a sentence-final line this long is prose, not a widget
 SHORT_WORDS = 12  # lexicon, id and credit rules only look at lines this short
 REPEAT_MAX_WORDS = 30  # LineStats counts only lines this short: boilerplate, not paragraphs
 RELATED_MAX_WORDS = 20  # a longer line ends a related-links block
 RELATED_MAX_LINES = 15
+FORM_MAX_LINES = 20  # a poll's question, options and consent lines between its first and last form line
+FORM_MAX_WORDS = 25  # a longer line between them is a paragraph: no poll
 
 # Splitting on \r\n, \r and \n only: str.splitlines would also split on \x85, which is "…" in
 # mis-decoded cp1252 text, and on form feeds inside paragraphs.
@@ -101,6 +104,18 @@ _RELATED_HEADERS = frozenset(
     }
 )  # fmt: skip
 _BYLINE = re.compile(r"^(?:by|von|par|por)\s+\S", re.I)
+# Lines of a web form or poll embedded in the page (a plugin's hidden field label, its consent lines): whole lines,
+# so that prose about a privacy policy is left alone.
+_FORM_LINE = re.compile(
+    r"^(?:\w+\s+)?this field is for validation purposes and should be left unchanged\.?$"
+    r"|^(?:please\s+)?take our (?:quick\s+)?(?:poll|survey)\b.{0,60}$"
+    r"|^completing this (?:poll|survey|form) grants you access to .{1,80}$"
+    r"|^you (?:may|can) (?:opt[- ]?out|unsubscribe) at any ?time\.?$"
+    r"|^you (?:also )?agree to (?:this|our) (?:site|website)[’']?s privacy policy(?: and terms of (?:use|service))?\.?$"
+    r"|^(?:the )?story continues below\.?$",
+    re.I,
+)
+_FORM_START = re.compile(r"^(?:please\s+)?take our (?:quick\s+)?(?:poll|survey)\b", re.I)
 
 
 
@@ -206,6 +221,8 @@ def _debris_reason(s: str, words: int, repeated: Collection[str]) -> str | None:
         return REPEATED
     if words <= 40 and _COPYRIGHT.search(s):
         return COPYRIGHT
+    if words <= 2 * SHORT_WORDS and _FORM_LINE.match(s):
+        return FORM
     if _is_body(s, words):
         return None
     if words <= 2 and _URL_ONLY.match(s):
@@ -301,6 +318,7 @@ def clean_text(
             dateline = dateline_of(s)
         lines.append(_Line(number, s, words, reason))
 
+    _form_blocks(lines)
     kept = [ln for ln in lines if ln.reason is None]
     found_section: str | None = None
     if len(kept) >= 2:
@@ -339,6 +357,24 @@ def clean_text(
         removed=removed,
         dateline=dateline,
     )
+
+
+def _form_blocks(lines: list[_Line]) -> None:
+    """A poll opened by "Take our poll" and closed by its form lines within FORM_MAX_LINES: the question and the
+    options between them are the poll's too (a question shown three times, "Yes", "Maybe?"), unless a paragraph
+    stands between, which would make them the article's."""
+    for i, line in enumerate(lines):
+        if line.reason != FORM or not _FORM_START.match(line.text):
+            continue
+        last = None
+        for j in range(i + 1, min(len(lines), i + FORM_MAX_LINES + 1)):
+            if lines[j].reason is None and lines[j].words > FORM_MAX_WORDS:
+                break
+            if lines[j].reason == FORM:
+                last = j
+        for between in lines[i + 1 : last or i + 1]:
+            if between.reason is None:
+                between.reason = FORM
 
 
 class LineStats:
