@@ -370,3 +370,19 @@ def test_who_says_what_reads_cue_then_when():
     st.attrs["when"] = {"start": 18, "end": 25, "text": "Tuesday", "value": "2016-08-23"}
     (group,) = group_by_source([st])
     assert group["statements"][0]["said"] == "said Tuesday"
+
+
+def test_a_content_of_one_determiner_or_letter_is_no_statement(nlp):
+    """ "A Trump appointed federal judge ruled ..." was read on a real article as Trump saying "A" (the tagger called
+    it a proper noun): a determiner or a letter alone says nothing and makes no statement; "Never" does."""
+    text = "A Trump appointed federal judge ruled on Friday. “Never,” the lawyer replied."
+    doc = nlp(nlp.make_doc(text))
+
+    def statement(content: str, source: str, cue: str) -> att.Statement:
+        c, s, q = text.index(content), text.index(source), text.index(cue)
+        return att.Statement(att.Segment("content", [[c, c + len(content)]], [0], [0.9]),
+                             att.Segment("source", [[s, s + len(source)]], [0], [0.9]),
+                             att.Segment("cue", [[q, q + len(cue)]], [0], [0.9]))
+
+    add_attributions(doc, [statement("A", "Trump", "appointed"), statement("“Never,”", "the lawyer", "replied")])
+    assert [sp.text for sp, _ in layer_items(doc, "attribution")] == ["“Never,”"]

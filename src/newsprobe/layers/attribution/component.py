@@ -93,6 +93,17 @@ def quote_kind(text: str, start: int, end: int) -> str:
     return "indirect"
 
 
+_DETERMINERS = frozenset("a an the this that these those some any".split())
+
+
+def _says_nothing(span: Span) -> bool:
+    """A content of one determiner or letter says nothing: "A" of "A Trump appointed federal judge", read as what
+    Trump said (the tagger called that "A" a proper noun, so the word itself decides). "Never" or "No" alone are
+    answers, and kept."""
+    words = [t for t in span if not t.is_punct and not t.is_space]
+    return not words or (len(words) == 1 and (len(words[0].text) == 1 or words[0].lower_ in _DETERMINERS))
+
+
 def add_attributions(doc: Doc, statements: list[Statement]) -> None:
     """Write the layer: each statement's content span with its source, cue and what the rules make of the source."""
     dates = [(sp.start_char, sp.end_char, attrs) for sp, attrs in layer_items(doc, "date")] \
@@ -101,7 +112,7 @@ def add_attributions(doc: Doc, statements: list[Statement]) -> None:
     previous: list[dict[str, Any]] = []  # attrs of earlier statements, for "they" and "the sources"
     for st in sorted(statements, key=lambda s: s.content.start):
         span = doc.char_span(st.content.start, st.content.end, alignment_mode="expand")
-        if span is None or not span.text.strip():
+        if span is None or _says_nothing(span):
             continue
         st, cut = _cue_without_time(text_of(doc), st, dates)
         if st.cue is not None and NOT_SAID.match(" ".join(text_of(doc)[st.cue.start : st.cue.end].split())):
