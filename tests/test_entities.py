@@ -247,6 +247,16 @@ def test_a_company_that_ner_reads_as_a_person_is_an_organisation(nlp):
     assert ents(doc)["Michael Steel"][0] == "PERSON"
 
 
+def test_an_acronym_is_not_the_short_form_of_a_longer_name(nlp):
+    """A PTC article quoted "CNN Communications" (the network's press office) once and named CNN eleven times: all
+    twelve came out as "CNN Communications". An acronym names its organisation itself."""
+    doc = run(nlp, "CNN said it would sue. The statement came from CNN Communications on Tuesday, and CNN repeated "
+                   "it on air.")
+    found = {(e.text, e._.attrs["canonical"]) for e in doc.ents if "CNN" in e.text}
+    assert ("CNN", "CNN") in found and ("CNN Communications", "CNN Communications") in found, found
+    assert ("CNN", "CNN Communications") not in found
+
+
 def test_a_pageant_title_is_no_part_of_the_name(nlp):
     doc = run(nlp, "Miss Universe Marisol Vega said the host mocked her weight. Vega said she was hurt.")
     people = {e.text: e._.attrs["canonical"] for e in doc.ents if e.label_ == "PERSON"}

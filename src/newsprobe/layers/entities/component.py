@@ -681,11 +681,14 @@ class EntityFixer:
     @staticmethod
     def _short_forms(groups: dict[str, list[Mention]]) -> None:
         """ "The Operation Room" after "the Operation Room for Conquest of Aleppo" is that ORG again; one word is
-        a short form only of a company named with it and a head word ("Patriot" after "Patriot Coal")."""
+        a short form only of a company named with it and a head word ("Patriot" after "Patriot Coal"), and never an
+        acronym, which names its organisation itself ("CNN" is not "CNN Communications", its press office)."""
         orgs = [(k, ms) for k, ms in groups.items() if ms[0].label == "ORG"]
         for key, ms in groups.items():
             one_word = len(key.split()) < 2
             if ms[0].label in ("PERSON", "GPE", "LOC"):
+                continue
+            if one_word and len(ms[0].canonical) >= 2 and ms[0].canonical.isupper():
                 continue
             for okey, oms in orgs:
                 if okey.startswith(key + " ") and (not one_word or okey[len(key) + 1 :] in _CORPORATE_KEYS):
