@@ -177,6 +177,19 @@ def test_an_embedded_poll_is_removed_with_its_question_and_options() -> None:
     assert [(r.text, r.reason) for r in c.removed] == [(line, FORM) for line in poll]
 
 
+def test_a_newsletter_box_and_an_agency_photo_credit_are_removed() -> None:
+    body = ["The council met on Monday and voted to close the crossing for two weeks, officials said.",
+            "Voters can sign up for alerts about polling places, the county said on Monday.",
+            "If you are not on our list, you can still sign up at the town hall before the vote."]
+    debris = ["Sign up for the Levant Briefing and get the day's news, every morning, in your inbox.",
+              "Email Sign Up By signing up you agree to receive email newsletters or alerts from Levant Wire",
+              "Sign Up Thank you for signing up!", "Subscribe Today!",
+              "Rana Haddad/The Daily Courier via AP"]
+    c = clean_text("\n\n".join([body[0], *debris[:2], body[1], *debris[2:], body[2]]))
+    assert _paragraphs(c) == body
+    assert [r.text for r in c.removed] == debris
+
+
 def test_a_poll_opening_without_its_form_takes_only_itself() -> None:
     """Without the form lines that close a poll, or with a paragraph before them, the lines after "Take our poll"
     are the article's."""

@@ -83,7 +83,8 @@ _PHOTO_CREDIT = re.compile(
     r"\s*(?:credit|source)?\s*(?:[:|/©]|by\b|courtesy\b|via\b)"
     r"|^(?:image|photo)\s+(?:credit|courtesy|source)\b"
     r"|^(?:ap|afp|reuters|getty images?|epa|anadolu|shutterstock|xinhua|sana|irna)(?:\s+photos?)?\s*/\s*\S"
-    r"|^(?:getty images|shutterstock|istock(?:photo)?|alamy)(?:\s*/.*)?$",
+    r"|^(?:getty images|shutterstock|istock(?:photo)?|alamy)(?:\s*/.*)?$"
+    r"|^[A-Z][\w.'’ -]{1,40}/[\w.'’ -]{1,60} via (?:AP|AFP|Reuters|USA TODAY|Getty Images)$",  # Name/Paper via AP
     re.I,
 )
 _TAGS = re.compile(
@@ -112,7 +113,11 @@ _FORM_LINE = re.compile(
     r"|^completing this (?:poll|survey|form) grants you access to .{1,80}$"
     r"|^you (?:may|can) (?:opt[- ]?out|unsubscribe) at any ?time\.?$"
     r"|^you (?:also )?agree to (?:this|our) (?:site|website)[’']?s privacy policy(?: and terms of (?:use|service))?\.?$"
-    r"|^(?:the )?story continues below\.?$",
+    r"|^(?:the )?story continues below\.?$"
+    # a newsletter's sign-up box
+    r"|^(?:e-?mail\s+)?sign up\b.{0,100}\b(?:inbox|newsletters?|alerts)\b.{0,40}$"
+    r"|^(?:e-?mail\s+)?sign up\s+thank you for signing up!?$"
+    r"|^subscribe (?:today|now|on youtube)\b.{0,20}$",
     re.I,
 )
 _FORM_START = re.compile(r"^(?:please\s+)?take our (?:quick\s+)?(?:poll|survey)\b", re.I)
