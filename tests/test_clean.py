@@ -175,6 +175,10 @@ def test_an_embedded_poll_is_removed_with_its_question_and_options() -> None:
     c = clean_text("\n\n".join([before, *poll, after, prose]))
     assert _paragraphs(c) == [before, after, prose]
     assert [(r.text, r.reason) for r in c.removed] == [(line, FORM) for line in poll]
+    # a scraper that joined the opening and the question on one line
+    joined = [f"{poll[0]} {poll[1]}", *poll[2:]]
+    c = clean_text("\n\n".join([before, *joined, after]))
+    assert _paragraphs(c) == [before, after] and [r.text for r in c.removed] == joined
 
 
 def test_a_newsletter_box_and_an_agency_photo_credit_are_removed() -> None:

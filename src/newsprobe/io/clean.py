@@ -109,7 +109,7 @@ _BYLINE = re.compile(r"^(?:by|von|par|por)\s+\S", re.I)
 # so that prose about a privacy policy is left alone.
 _FORM_LINE = re.compile(
     r"^(?:\w+\s+)?this field is for validation purposes and should be left unchanged\.?$"
-    r"|^(?:please\s+)?take our (?:quick\s+)?(?:poll|survey)\b.{0,60}$"
+    r"|^(?:please\s+)?take our (?:quick\s+)?(?:poll|survey)\b.{0,160}$"  # its question may share the line
     r"|^completing this (?:poll|survey|form) grants you access to .{1,80}$"
     r"|^you (?:may|can) (?:opt[- ]?out|unsubscribe) at any ?time\.?$"
     r"|^you (?:also )?agree to (?:this|our) (?:site|website)[’']?s privacy policy(?: and terms of (?:use|service))?\.?$"
