@@ -234,6 +234,16 @@ def test_headline_capitals_make_no_names(nlp):
     assert set(people) == {"Clinton", "Hillary Clinton"} and set(people.values()) == {"Hillary Clinton"}, people
 
 
+def test_a_headline_person_cut_out_of_a_name_the_text_gives_is_dropped(nlp):
+    """A PTC headline "Judge Orders White House To Restore ..." gave a PERSON "Orders White": a headline span whose
+    last word and the next are two words of a name the running text gives to no person is no person."""
+    doc = run(nlp, "Court Orders White House To Return Files\n\nA judge on Friday ordered the White House to return "
+                   "the files. Judge Ana Ruiz said the White House had ten days.")
+    people = _persons(doc)
+    assert not any("White" in p for p in people), people
+    assert "Ana Ruiz" in people
+
+
 def test_a_company_that_ner_reads_as_a_person_is_an_organisation(nlp):
     """NER takes "Harlan Coal" for a person (the real-text trial found "Patriot Coal" as a PERSON with 46 mentions);
     a name ending in a company's head word is an ORG, and so is its first word alone once the article has named it."""

@@ -256,6 +256,12 @@ class EntityFixer:
             if ent.label_ == "PERSON" and ent.start not in self.headline
         }
         body_names |= {(w,) for name in list(body_names) for w in name if w[:1].isupper() and w.isalpha()}
+        body_pairs = {  # two words of a name the running text gives to no person ("White House")
+            (words[i], words[i + 1])
+            for ent in doc.ents
+            if ent.label_ != "PERSON" and ent.start not in self.headline
+            for i in range(ent.start, ent.end - 1)
+        }
         companies = {  # "Patriot Coal" named, "Patriot" alone is that company too
             tuple(words[s : e - 1])
             for s, e in (_trim(words, ent.start, ent.end) for ent in doc.ents if ent.label_ == "PERSON")
@@ -275,6 +281,10 @@ class EntityFixer:
                     continue  # "Energy" alone: a company's head word, no name
             for s, e in self._name_pieces(words, ts, te, label, surnames_seen):
                 if label == "PERSON" and s in self.headline:
+                    if tuple(words[s:e]) not in body_names and any(
+                        (words[i], words[i + 1]) in body_pairs for i in range(s, min(e, n - 1))
+                    ):
+                        continue  # "Judge Orders White House ...": NER's "Orders White" cuts into the White House
                     s, e = _headline_name(words, s, e, body_names, self.ordinary, self.english)
                 if (
                     s >= e
