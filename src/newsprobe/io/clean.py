@@ -105,11 +105,12 @@ _RELATED_HEADERS = frozenset(
     }
 )  # fmt: skip
 _BYLINE = re.compile(r"^(?:by|von|par|por)\s+\S", re.I)
+_POLL_OPENING = r"^(?:please\s+)?take our (?:quick\s+)?(?:poll|survey)\b"
 # Lines of a web form or poll embedded in the page (a plugin's hidden field label, its consent lines): whole lines,
 # so that prose about a privacy policy is left alone.
 _FORM_LINE = re.compile(
     r"^(?:\w+\s+)?this field is for validation purposes and should be left unchanged\.?$"
-    r"|^(?:please\s+)?take our (?:quick\s+)?(?:poll|survey)\b.{0,160}$"  # its question may share the line
+    rf"|{_POLL_OPENING}.{{0,160}}$"  # its question may share the line
     r"|^completing this (?:poll|survey|form) grants you access to .{1,80}$"
     r"|^you (?:may|can) (?:opt[- ]?out|unsubscribe) at any ?time\.?$"
     r"|^you (?:also )?agree to (?:this|our) (?:site|website)[’']?s privacy policy(?: and terms of (?:use|service))?\.?$"
@@ -120,7 +121,7 @@ _FORM_LINE = re.compile(
     r"|^subscribe (?:today|now|on youtube)\b.{0,20}$",
     re.I,
 )
-_FORM_START = re.compile(r"^(?:please\s+)?take our (?:quick\s+)?(?:poll|survey)\b", re.I)
+_FORM_START = re.compile(_POLL_OPENING, re.I)
 
 
 

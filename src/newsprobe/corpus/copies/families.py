@@ -428,25 +428,16 @@ def _shared_passage(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for source, takers in sorted(by_source.items()):
         if len(takers) < SHARED_PASSAGE_MEMBERS:
             continue
-        # the point of the source's text inside the most takers' passages (a sweep over passage ends)
-        ends = sorted((p[k], k == "other_end", m["id"]) for m in takers for p in m["passages"]
-                      for k in ("other_start", "other_end"))
-        inside: dict[str, int] = defaultdict(int)
-        best: tuple[int, int] = (0, 0)
-        for at, closing, mid in ends:
-            if closing:
-                inside[mid] -= 1
-                continue
-            inside[mid] += 1
-            best = max(best, (sum(1 for v in inside.values() if v > 0), at))
-        n, at = best
-        if n < SHARED_PASSAGE_MEMBERS:
+        passages = [(m, p) for m in takers for p in m["passages"]]
+        # the point of the source's text inside the most takers' passages (the last of equals)
+        at = max({p["other_start"] for _, p in passages},
+                 key=lambda x: (len({m["id"] for m, _ in _held_at(passages, x)}), x))
+        held = _held_at(passages, at)
+        holders = sorted({m["id"] for m, _ in held})
+        if len(holders) < SHARED_PASSAGE_MEMBERS:
             continue
-        holders = sorted(m["id"] for m in takers
-                         if any(p["other_start"] <= at < p["other_end"] for p in m["passages"]))
-        unknown = sum(1 for m in takers if m["id"] in holders and not m.get("outlet"))
-        span = [min(p["other_start"] for m in takers for p in m["passages"] if p["other_start"] <= at < p["other_end"]),
-                max(p["other_end"] for m in takers for p in m["passages"] if p["other_start"] <= at < p["other_end"])]
+        unknown = len({m["id"] for m, _ in held if not m.get("outlet")})
+        span = [min(p["other_start"] for _, p in held), max(p["other_end"] for _, p in held)]
         why = (f"; the outlets of {unknown} of them are unknown: give them (--name-pattern, --meta) and an "
                "outlet's own standing text is set apart" if unknown else "")
         out.append({"kind": "shared passage", "member": source, "members": holders, "at": span,
@@ -454,6 +445,14 @@ def _shared_passage(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
                               f"{span[0]}-{span[1]}): a passage lifted by many, or an outlet's standing text (an "
                               f"editor's note, boilerplate){why}"})
     return out
+
+
+_Held = list[tuple[dict[str, Any], dict[str, Any]]]  # (member, passage) pairs
+
+
+def _held_at(passages: _Held, x: int) -> _Held:
+    """The (member, passage) pairs whose passage holds character x of the text they are measured against."""
+    return [(m, p) for m, p in passages if p["other_start"] <= x < p["other_end"]]
 
 
 def _against(node: Node, src: int | None, link: Link | None, nodes: dict[int, Node], first: Node | None,

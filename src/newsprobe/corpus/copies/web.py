@@ -185,7 +185,7 @@ def article_pair(article_id: ArticleId, other_id: ArticleId, request: Request) -
     """Two articles' aligned passages (character offsets in each) and what the second changed."""
     a, b, rel = _load_pair(request, article_id, other_id)
     pub = lambda x: {"id": x.id, "url": x.url, "outlet": x.outlet, "published": x.published,  # noqa: E731
-                     "source": getattr(x, "source", None)}
+                     "source": x.source}
     return {"a": pub(a), "b": pub(b), "kind": rel["kind"], "cover": rel["cover"], "passages": rel["passages"],
             "edits": edits(rel, "a", (a.title, b.title))}
 
