@@ -95,6 +95,9 @@ def _analysed(text: str):
     # an ally is not a member: the group allied to al-Qaeda is not what al-Qaeda is called
     ("It blamed the Macina Liberation Front, a jihadist group allied to al-Qaeda that has fought the army since 2015.",
      ("al-Qaeda", "ORG"), "jihadist group"),
+    # a tag question addressed to a name says nothing of it
+    ("The network spent two years on the story and found nothing, right CNN? The anchors of CNN said nothing.",
+     ("CNN", "ORG"), "right"),
 ])
 def test_not_a_label(text, actor, wrong):
     actors, found = _analysed(text)

@@ -76,6 +76,8 @@ TITLE_ABBREVIATIONS = frozenset("gen lt col maj capt sgt adm cmdr sen rep gov re
 # Words before a name that relate it to something rather than say what it is.
 RELATIONAL = frozenset("fellow other another same such own many several various certain respective both all".split())
 _NOT_ASSERTED = frozenset("if unless whether though although".split())
+# a tag question or answer addressed to the name ("..., right CNN?", "Okay, sure Reuters"): the word is no epithet
+TAG_WORDS = frozenset("right okay ok sure correct yes no well huh eh".split())
 _NOT_LABELS = frozenset("thousand hundred million dozen score lot number percent one time way thing".split())
 MAX_LABEL_TOKENS = 8
 REFERENCE_SENTENCES = 2  # a reference looks back this many sentences (and earlier in its own)
@@ -267,6 +269,8 @@ def _modifiers(doc: Doc, span: Span, head: Token, a: Actor, at: dict[int, Actor]
     if start < span.start and doc[start].is_lower and doc[start].lower_.endswith("ed") \
             and start > 0 and doc[start - 1].pos_ in ("PROPN", "PRON", "NOUN"):
         start = span.start  # "Trump blasted Disney": the subject's verb, not an epithet ("Crooked Hillary")
+    if start == span.start - 1 and doc[start].lower_ in TAG_WORDS and (start == 0 or doc[start - 1].is_punct):
+        start = span.start  # "..., right CNN?": a tag question addressed to the name
     if start < span.start and any(_common(t, english) and t.lower_ not in TIME_ONLY for t in doc[start : span.start]) \
             and _can_name(doc[start : span.start], a) and a.label != "NORP":
         out.append(Found(start, span.start, "modifier", a, span.start - 1))
