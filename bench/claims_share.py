@@ -87,8 +87,9 @@ decisions at its threshold, which cross-validation set for the best F1 on held-o
 sentences check-worthy where annotators marked 24%). Both are estimates on news, out of the training domain. The
 earlier trial (issue 11) found 86% of claim sentences at >= 0.5 with the model chosen on CheckThat! dev; with that
 model and its threshold 0.57, this table read 41.1% (PTC dev) and 46.2% (PolNeAR dev).
-PolNeAR's title lines end with a full stop, so the cleaner does not take them for titles when no
-metadata names the title: there the headline counts as a body sentence.
+PolNeAR's title lines end with a full stop: the cleaner takes such a line for the title when it is in title case
+("Obama Sees 'Personal Insult' if Blacks Don't Rally for Hillary Clinton."), not when it is in sentence case
+("Bill Clinton calls Obamacare 'crazy system' during campaign stop."), which then counts as a body sentence.
 """
 
 

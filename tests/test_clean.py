@@ -210,6 +210,24 @@ def test_plain_paragraph_has_no_title_or_section() -> None:
     assert (c.text, c.title, c.section, c.removed) == (PLAIN, None, None, [])
 
 
+@pytest.mark.parametrize("first, title", [
+    # some sites (and PolNeAR's files) end a headline in title case with a full stop
+    ("Gold Star Mom Corners Obama On Iraq War Funding.", True),
+    ("Obama Sees 'Personal Insult' if Voters Don't Rally for Clinton.", True),
+    ("Obama on Climate Change: The Trends Are 'Terrifying.'", True),
+    # a lede full of names is a sentence: its verb is lower-case
+    ("President Barack Obama met Vladimir Putin in Moscow on Monday.", False),
+    ("Clinton calls the plan a crazy system during a campaign stop.", False),
+    ("Fire Destroys Depot...", False),
+])
+def test_title_case_line_ending_in_a_full_stop(first: str, title: bool) -> None:
+    body = ("The two men spoke for an hour, aides said, and agreed to meet again before the end of the year to settle "
+            "the remaining questions.")
+    c = clean_text(f"{first}\n\n{body}\n\n{body}")
+    assert (c.title == first) is title
+    assert c.text == f"{first}\n\n{body}\n\n{body}"
+
+
 def test_windows_line_endings_and_nbsp_line() -> None:
     c = clean_text(CRLF)
     assert c.title == "Budget Talks Stall Again"

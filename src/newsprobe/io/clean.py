@@ -267,15 +267,31 @@ def _is_section_like(s: str, words: int) -> bool:
 
 
 def _is_title_like(s: str, words: int) -> bool:
-    """A headline: short, starts with a capital, no sentence-final period, not a byline."""
+    """A headline: short, starts with a capital, no sentence-final period (unless in title case), not a byline."""
     if not 2 <= words <= 25 or len(s) > 250:
         return False
-    if s.rstrip(_TRAILING_CLOSERS)[-1:] in {".", ",", ";", ":", "…", ""}:
+    end = s.rstrip(_TRAILING_CLOSERS)
+    if end[-1:] in {",", ";", ":", "…", ""} or end[-1:] == "." and not _title_case(end):
         return False
     first = next((c for c in s if c.isalnum()), "")
     if not (first.isupper() or first.isdigit()):
         return False
     return not _BYLINE.match(s)
+
+
+# words a title in title case may leave lower-case
+_TITLE_SMALL = frozenset(
+    "a an and as at but by de del for from if in into nor of off on or per so the to up via vs vs. with yet".split())
+
+
+def _title_case(s: str) -> bool:
+    """Every word but the small ones capitalised, four words at least: "Gold Star Mom Corners Obama On Iraq." is a
+    headline some sites (and PolNeAR's files) end with a full stop; "President Obama met Putin in Moscow." is not."""
+    words = [w.lstrip("\"'“‘(«[") for w in s.split()]
+    words = [w for w in words if w and w[0].isalpha()]
+    if len(words) < 4 or s.endswith(".."):
+        return False
+    return all(w[0].isupper() or w.lower() in _TITLE_SMALL for w in words[1:])
 
 
 def _same_title(line: str, title: str) -> bool:
