@@ -169,6 +169,12 @@ def test_report_shows_the_techniques(seed_article):
     first = seed_article.layer("technique")[0]
     assert "Propaganda techniques" in shown and first.label.replace("_", " ") in shown and first.text in shown
     assert "techniques:" in shown and "per 1,000 words" in shown
+    # without colour the words of each span are still marked, each span once
+    table = shown[shown.index("Propaganda techniques"):]
+    flat = " ".join(table.replace("│", " ").split())
+    spans = seed_article.layer("technique")
+    assert flat.count("⟦") == len(spans)
+    assert all(f"⟦{' '.join(s.text.split())}⟧" in flat for s in spans)
 
 
 # --------------------------------------------------------------------------- summary

@@ -1,4 +1,7 @@
-"""The report's "Propaganda techniques" table: each span in its sentence, with its technique and score."""
+"""The report's "Propaganda techniques" table: each span in its sentence, with its technique and score.
+
+The span is set off by ⟦ ⟧ as well as by colour: a report saved to a file or read without colour must still show
+which words the technique is in, and two spans of one sentence must not look like one finding shown twice."""
 
 from __future__ import annotations
 
@@ -28,7 +31,8 @@ def section(article: Article, spans: list[Span]) -> Table:
         start, end = _sentence_of(article, s)
         if end - start > 400:  # keep a long line readable: the span with some words around it
             start, end = max(start, s.start - 150), min(end, s.end + 150)
-        context = Text(article.text[start:end])
-        context.stylize("bold red", s.start - start, s.end - start)
+        context = Text(article.text[start : s.start])
+        context.append("⟦" + article.text[s.start : s.end] + "⟧", style="bold red")
+        context.append(article.text[s.end : end])
         table.add_row(f"{s.attrs.get('score', 0):.2f}", s.label.replace("_", " "), s.attrs.get("voice", ""), context)
     return table
