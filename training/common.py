@@ -193,10 +193,10 @@ def quantize_int8(src: Path, dst: Path, calibration: list[list[int]], batch: int
 def unsigned_weights(src: Path, dst: Path) -> int:
     """Store every int8 weight (and its zero point) as uint8 shifted by 128: the same numbers after dequantizing, so
     the model is unchanged, but ONNX Runtime then multiplies uint8 activations by uint8 weights (U8U8) instead of
-    U8S8. On x86 CPUs without VNNI (AVX2 only: most AMD before Zen 4, Intel laptops before 2021) the U8S8 kernel adds
-    pairs of products in 16 bits and saturates, which cost the attribution model 1.3 points of content F1 on PolNeAR
-    dev; the U8U8 kernel does not saturate, so every CPU computes what a VNNI CPU computes. Returns the weights
-    rewritten."""
+    U8S8. On x86 CPUs without VNNI (AVX2 only: most AMD before Zen 4, many Intel laptops before 2021) the U8S8
+    kernel adds pairs of products in 16 bits and saturates, which cost the attribution model 1.3 points of content F1
+    on PolNeAR dev; the U8U8 kernel does not saturate, so every CPU computes what a VNNI CPU computes
+    (`newsprobe.core.weights` gives VNNI CPUs their int8 form back at load). Returns the weights rewritten."""
     import onnx
     from onnx import TensorProto, numpy_helper
 
