@@ -26,12 +26,9 @@ MODELS = Path(__file__).resolve().parents[1] / "src" / "newsprobe" / "layers"
 def session(model: str | bytes):
     import onnxruntime as ort
 
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
-    options.inter_op_num_threads = 1
-    options.log_severity_level = 3
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    return ort.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
+    from newsprobe.core.encoder import session_options
+
+    return ort.InferenceSession(model, sess_options=session_options(1), providers=["CPUExecutionProvider"])
 
 
 def measure(rounds: int) -> dict:

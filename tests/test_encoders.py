@@ -28,9 +28,9 @@ def _hidden(model: str | bytes, model_dir: Path, fused: bool = True) -> np.ndarr
     import onnxruntime as ort
     from tokenizers import Tokenizer
 
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
-    options.log_severity_level = 3
+    from newsprobe.core.encoder import session_options
+
+    options = session_options(1)
     if not fused:
         options.add_session_config_entry("session.disable_quant_qdq", "1")
     session = ort.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])

@@ -196,7 +196,10 @@ def unsigned_weights(src: Path, dst: Path) -> int:
     U8S8. On x86 CPUs without VNNI (AVX2 only: most AMD before Zen 4, many Intel laptops before 2021) the U8S8
     kernel adds pairs of products in 16 bits and saturates, which cost the attribution model 1.3 points of content F1
     on PolNeAR dev; the U8U8 kernel does not saturate, so every CPU computes what a VNNI CPU computes
-    (`newsprobe.core.weights` gives VNNI CPUs their int8 form back at load). Returns the weights rewritten."""
+    (`newsprobe.core.weights` gives VNNI CPUs their int8 form back at load). Returns the weights rewritten.
+
+    Done with `onnx`, not with newsprobe's in-place edit: the quantizer stores zero points as packed int32 fields,
+    which change size when retyped; this writes every rewritten tensor as raw bytes, which that edit needs."""
     import onnx
     from onnx import TensorProto, numpy_helper
 

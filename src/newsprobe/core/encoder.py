@@ -36,6 +36,20 @@ def configured_threads() -> int:
     return settings().threads
 
 
+def session_options(threads: int = 1):
+    """ONNX Runtime settings for our encoders: `threads` for one operator, none across operators (one batch runs at
+    a time), every graph optimisation, warnings off."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.log_severity_level = 3
+    return options
+
+
 class Encoder:
     """One ONNX encoder session and its tokenizer; load it with `Encoder.load(model_dir)`, which caches per folder.
 
@@ -77,15 +91,10 @@ class Encoder:
         for path in (onnx_path, tok_path):
             if not path.is_file():
                 raise NewsprobeError(f"model file not found: {path}")
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.log_severity_level = 3
         try:
             model = model_for_cpu(onnx_path)  # int8 or uint8 weights, whichever this CPU computes exactly and faster
-            session = ort.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
+            session = ort.InferenceSession(model, sess_options=session_options(threads),
+                                           providers=["CPUExecutionProvider"])
             tokenizer = Tokenizer.from_file(str(tok_path))
         except Exception as exc:  # onnxruntime and tokenizers raise their own types; the user needs the file name
             raise NewsprobeError(f"cannot load {model_dir}: {str(exc).splitlines()[0]}") from exc
