@@ -34,38 +34,55 @@ def extract_df(articles: Iterable[Article], table: str = "spans",
     analyses' columns, e.g. the copy family an article belongs to) to both tables; `extra_columns` names them, so
     that they are there even when no article has a value. `span_columns(article, span)` adds columns of its own to
     each span row (the CLI adds the corpus-wide actor of entity and label spans)."""
-    extra = extra or {}
-    none: dict[str, Any] = dict.fromkeys(extra_columns)
     if table == "spans":
-        rows, more_columns = [], {}
-        for a in articles:
-            for s in a.spans:
-                row = {"article_id": a.id, "title": a.title, "outlet": a.outlet, "published": a.published,
-                       **none, **extra.get(a.id, {}),
-                       **{name: getattr(s, name) for name in SPAN_COLUMNS}, **common_attrs(s)}
-                if span_columns is not None:
-                    more = span_columns(a, s)
-                    more_columns.update(dict.fromkeys(more))
-                    row.update(more)
-                row[ATTRS_COLUMN] = json.dumps(s.attrs, ensure_ascii=False)
-                rows.append(row)
-        columns = [*SPAN_META, *extra_columns, *SPAN_COLUMNS, *COMMON_COLUMNS, *more_columns, ATTRS_COLUMN]
+        rows, columns = span_records(articles, extra, extra_columns, span_columns)
         return pd.DataFrame(rows, columns=columns)
     if table == "articles":
-        rows = []
-        for a in articles:
-            row = {k: getattr(a, k) for k in ARTICLE_COLUMNS}
-            row.update({**none, **extra.get(a.id, {})})
-            row["text"] = a.text
-            row["removed"] = json.dumps([asdict(r) for r in a.removed], ensure_ascii=False)
-            row.update(
-                {f"summary.{k}": v for k, v in pd.json_normalize(a.summary).iloc[0].items()}
-                if a.summary
-                else {}
-            )
-            rows.append(row)
-        return pd.DataFrame(rows)
+        return pd.DataFrame(article_records(articles, extra, extra_columns))
     raise ValueError(f"unknown table {table!r}: choose spans or articles")
+
+
+def span_records(articles: Iterable[Article], extra: Mapping[str, Mapping[str, Any]] | None = None,
+                 extra_columns: Sequence[str] = (),
+                 span_columns: Callable[[Article, Span], dict[str, Any]] | None = None,
+                 ) -> tuple[list[dict[str, Any]], list[str]]:
+    """The spans table as plain rows and its columns, before pandas: what `extract_df` tabulates, and what a Spark
+    job types cell by cell without building a frame per article."""
+    extra = extra or {}
+    none: dict[str, Any] = dict.fromkeys(extra_columns)
+    rows, more_columns = [], {}
+    for a in articles:
+        for s in a.spans:
+            row = {"article_id": a.id, "title": a.title, "outlet": a.outlet, "published": a.published,
+                   **none, **extra.get(a.id, {}),
+                   **{name: getattr(s, name) for name in SPAN_COLUMNS}, **common_attrs(s)}
+            if span_columns is not None:
+                more = span_columns(a, s)
+                more_columns.update(dict.fromkeys(more))
+                row.update(more)
+            row[ATTRS_COLUMN] = json.dumps(s.attrs, ensure_ascii=False)
+            rows.append(row)
+    return rows, [*SPAN_META, *extra_columns, *SPAN_COLUMNS, *COMMON_COLUMNS, *more_columns, ATTRS_COLUMN]
+
+
+def article_records(articles: Iterable[Article], extra: Mapping[str, Mapping[str, Any]] | None = None,
+                    extra_columns: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """The articles table as plain rows (the summary flattened to `summary.a.b` keys), before pandas."""
+    extra = extra or {}
+    none: dict[str, Any] = dict.fromkeys(extra_columns)
+    rows = []
+    for a in articles:
+        row = {k: getattr(a, k) for k in ARTICLE_COLUMNS}
+        row.update({**none, **extra.get(a.id, {})})
+        row["text"] = a.text
+        row["removed"] = json.dumps([asdict(r) for r in a.removed], ensure_ascii=False)
+        row.update(
+            {f"summary.{k}": v for k, v in pd.json_normalize(a.summary).iloc[0].items()}
+            if a.summary
+            else {}
+        )
+        rows.append(row)
+    return rows
 
 
 def common_attrs(s: Span) -> dict[str, Any]:
@@ -129,10 +146,13 @@ def flat(df: pd.DataFrame) -> pd.DataFrame:
     `newsprobe spark analyze` writes, so its Parquet has the same cells)."""
     for col in df.columns:
         if df[col].map(lambda v: isinstance(v, list | dict)).any():
-            df[col] = df[col].map(
-                lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
-            )
+            df[col] = df[col].map(flat_cell)
     return df
+
+
+def flat_cell(value):
+    """One cell as `flat` writes it: a nested list or dict as JSON text, anything else as it is."""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
 
 
 def write_table(articles: Iterable[Article], path: Path | IO[str], fmt: str, table: str = "spans",

@@ -33,6 +33,7 @@ from itertools import accumulate
 from newsprobe.core.errors import NewsprobeError
 
 ARTICLES_PER_TASK = 2000  # default analysis partition size: minutes per task on one core, cheap to retry
+ITEMS_PER_PREPARE_TASK = 500  # cleaning takes about 5 ms a document: a few seconds per task
 
 
 @dataclass(frozen=True)
@@ -131,9 +132,13 @@ def run(spark, paths: list[str], out: str, options: Options,
         repeated = (wanted.groupBy("site").cogroup(seen.groupBy("site"))
                     .applyInPandas(partial(worker.repeated_lines, config), worker.REPEATED_SCHEMA))
 
-        # 4. prepare
+        # 4. prepare, spread over the cores: one big input file is one partition until here, and Spark keeps (or
+        # coalesces to) a handful of small partitions through the joins, which left every core but one idle
+        cores = spark.sparkContext.defaultParallelism
+        prepare_parts = max(1, min(math.ceil(starts[-1] / ITEMS_PER_PREPARE_TASK), 4 * cores))
         prepared = persist(
             docs.join(repeated, ["site", "chunk"], "left").select("pos", "doc", "repeated")
+            .repartition(prepare_parts)
             .mapInPandas(partial(worker.prepare_rows, config), worker.PREPARED_SCHEMA))
 
         # 5. each article once, the first in the local order
@@ -143,7 +148,6 @@ def run(spark, paths: list[str], out: str, options: Options,
         counts = candidates.agg(F.count(F.lit(1)).alias("all"), F.countDistinct("id").alias("unique")).first()
         n_unique = int(counts["unique"])
         result.duplicates = int(counts["all"]) - n_unique
-        cores = spark.sparkContext.defaultParallelism
         parts = options.partitions or max(1, min(n_unique, max(2 * cores, math.ceil(n_unique / ARTICLES_PER_TASK))))
         result.partitions = parts
         step(f"analysing {n_unique} articles in {parts} partitions")
