@@ -355,6 +355,37 @@ def test_cue_is_the_verb_and_the_time_is_when(nlp, text, source, cue, want_cue, 
     assert (when or {}).get("text") == want_when and (when or {}).get("value") == value
 
 
+def _statements_at(nlp, text: str, parts: list[tuple[str, str, str]]) -> list[dict]:
+    """Statements given as (source, cue, content) strings of `text`, each found after the previous one."""
+    doc = nlp.make_doc(text)
+    doc._.published = "2016-08-25"
+    doc = nlp(doc)
+    statements, at = [], 0
+    for source, cue, content in parts:
+        segments = []
+        for role, part in (("content", content), ("source", source), ("cue", cue)):
+            i = text.index(part, at)
+            segments.append(att.Segment(role, [[i, i + len(part)]], [0], [0.9]))
+        at = text.index(content, at)
+        statements.append(att.Statement(*segments))
+    add_attributions(doc, statements)
+    return [a for _, a in layer_items(doc, "attribution")]
+
+
+def test_when_is_not_a_date_of_another_sentence_or_statement(nlp):
+    # a headline's time right above the source
+    text = "Sun to cool down in the next 30 years\n\nScientists say our Sun will enter a cooler cycle."
+    (attrs,) = _statements_at(nlp, text, [("Scientists", "say", "our Sun will enter a cooler cycle")])
+    assert attrs["when"] is None
+    # the date belongs to what was said next, not to the asking
+    text = ("When asked when that briefing would be, Alston guessed it could occur in the next two weeks. "
+            "Police said on Monday that the road was open.")
+    attrs = _statements_at(nlp, text, [("Alston", "asked", "when that briefing would be"),
+                                       ("Alston", "guessed", "it could occur in the next two weeks"),
+                                       ("Police", "said", "that the road was open")])
+    assert [(a["when"] or {}).get("text") for a in attrs] == [None, None, "Monday"]
+
+
 def test_a_time_cut_from_the_cue_is_when_even_without_a_date_layer(nlp):
     attrs = _one_statement(nlp, "The mayor said yesterday that the water was safe.", "The mayor", "said yesterday",
                            dates=False)

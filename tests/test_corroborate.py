@@ -63,6 +63,7 @@ def test_windows_from_resolved_dates_and_publication():
     assert monday == ("2024-02-26", "2024-03-11")
     year = ranges.window({"value": "2019-01-01"}, "year", "2024-03-04")
     assert year == ("2019-01-01", "2019-12-31") and not ranges.same_window(monday, year)
+    assert ranges.window({"value": "1600-01-01"}, "century", None) == ("1600-01-01", "1699-12-31")
     recent = ranges.window(None, None, "2024-03-06")
     assert ranges.same_window(monday, recent)
     assert not ranges.same_window(recent, ranges.window(None, None, "2021-06-01"))

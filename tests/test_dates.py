@@ -108,6 +108,9 @@ ANCHOR = date(2016, 8, 25)
         ("03/04/2016", None, None),  # day and month order unknown
         ("the past few days", None, None),
         ("three years", None, None),
+        ("the mid-17th century", "1600-01-01", "century"),  # absolute, as "the 1990s" is
+        ("the 21st century", "2000-01-01", "century"),
+        ("mid-century", None, None),  # of which century: relative, unresolved
     ],
 )
 def test_parser(text, value, granularity):
@@ -154,3 +157,12 @@ def test_a_stretch_up_to_publication_is_relative():
         assert parse_date(text, ANCHOR) == {"value": None, "granularity": None, "relative": True, "resolved": False,
                                             "anchor": None}, text
     assert parse_date("eighteen months ago", ANCHOR)["value"] == "2015-02-01"  # number words up to 99
+
+
+def test_the_report_does_not_call_a_length_of_time_absolute():
+    from newsprobe.layers.dates.report import how
+
+    assert how(parse_date("two weeks")) == how(parse_date("nearly a month")) == "no date: a length of time, or unclear"
+    assert how(parse_date("29 August 2016")) == "absolute"
+    assert how(parse_date("Monday")) == "relative, unresolved"
+    assert how(parse_date("Monday", anchor=date(2016, 8, 31))) == "relative, resolved"

@@ -122,3 +122,18 @@ def test_summary_covers_the_layers_that_ran():
     assert {"sentence", "entity", "date"} <= set(core_only.summary) and "claim" not in core_only.summary
     full = newsprobe.analyze("Thank you all for coming tonight.")
     assert full.summary["claim"]["count"] == 0  # ran, found nothing: said, not left out
+
+
+def test_a_sentence_the_parser_starts_with_a_comma_joins_the_one_before():
+    import newsprobe
+    from newsprobe.layers.sentences.component import NO_START
+
+    text = ("There already was a blackout on the worst attack in years.\n\n"
+            "58 dead, hundreds wounded, the savagery of the attack is unspeakable, and still the authorities know "
+            "nothing.\n\nPolice said on Monday they had no suspect. The FBI declined to comment.")
+    art = newsprobe.analyze(text, layers=["sentences"])
+    sents = [s.text for s in art.layer("sentence")]
+    assert all(s[:1] not in NO_START for s in sents), sents
+    assert sents[1].startswith("58 dead, hundreds wounded,") and sents[1].endswith("know nothing.")  # one, not two
+    assert sents[0] == "There already was a blackout on the worst attack in years."  # a paragraph break stays
+    assert sents[-2:] == ["Police said on Monday they had no suspect.", "The FBI declined to comment."]

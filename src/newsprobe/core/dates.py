@@ -109,6 +109,7 @@ _YEAR_ONLY = re.compile(
     r"(?P<year>\d{4})$"
 )
 _DECADE = re.compile(r"^(?:(?:early|mid|late)[\s-]+)?(?P<dec>\d{3}0)['’]?s$")
+_CENTURY = re.compile(r"^(?:(?:early|mid|late)[\s-]+)?(?P<n>\d{1,2})(?:st|nd|rd|th)[\s-]+century$")
 _NUM = rf"(?P<n>\d+|{_alternation(NUMBERS)})"
 _AGO = re.compile(rf"^{_NUM}\s+(?P<unit>day|week|month|year|decade)s?\s+ago$")
 _PERIOD = re.compile(
@@ -232,6 +233,9 @@ def parse_date(text: str, anchor: date | None = None, future: bool = False) -> d
     m = _DECADE.match(t)
     if m:
         return _result(date(int(m.group("dec")), 1, 1), "decade", False, anchor)
+    m = _CENTURY.match(t)
+    if m and 1 <= int(m.group("n")) <= 22:  # "the mid-17th century": the 1600s, as "the 1990s" is 1990
+        return _result(date(max(1, (int(m.group("n")) - 1) * 100), 1, 1), "century", False, anchor)
     m = _MONTH_REL.match(t) or _MONTH_REL_YEAR.match(t)
     if m:  # "last October": the latest one before this month; "December last year"
         if anchor is None:

@@ -135,9 +135,9 @@ def window(when: dict[str, Any] | None, granularity: str | None, published: str 
     """The days (first, last, ISO) a figure can refer to.
 
     A `when` the date layer resolved gives its period: a day or a week widened by `DAY_SLACK` days each side (it is
-    often the day the figure was said, and running tolls are repeated day after day), a month, a year, a decade;
-    otherwise the publication date gives the month before it (news
-    figures without a date are recent); without either the window is unknown (None) and matches any."""
+    often the day the figure was said, and running tolls are repeated day after day), a month, a year, a decade, a
+    century; otherwise the publication date gives the month before it (news figures without a date are recent);
+    without either the window is unknown (None) and matches any."""
     value = when.get("value") if isinstance(when, dict) else None
     start = _day(value)
     if start is not None:
@@ -149,7 +149,7 @@ def window(when: dict[str, Any] | None, granularity: str | None, published: str 
         if gran == "month":
             nxt = date(start.year + start.month // 12, start.month % 12 + 1, 1)
             return start.isoformat(), (nxt - timedelta(days=1)).isoformat()
-        years = 10 if gran == "decade" else 1
+        years = {"decade": 10, "century": 100}.get(gran, 1)
         return start.isoformat(), date(start.year + years - 1, 12, 31).isoformat()
     day = _day(published)
     if day is None:

@@ -42,6 +42,7 @@ CLOSING_QUOTES = "\"”’»“'"
 NOT_SAID = re.compile(r"^(?:(?:is|are|was|were|been|be)\s+)?(?:also\s+|widely\s+|best\s+|well\s+)?"
                       r"(?:known\s+(?:for|as)|named\s+(?:after|for)|nicknamed|dubbed)$", re.I)
 WHEN_DISTANCE = 40  # characters between a cue (or source) and a date that says when the statement was made
+_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)\]]*\s|\n")  # between a cue and a date: they are in different sentences
 # Words left dangling at the edge of a cue once its time is cut off: "said on [Sunday]", "said early [Monday]".
 _DANGLING = re.compile(r"(?:[\s,]+(?:on|in|at|over|during|early|late|this|last|next|earlier|later))+[\s,]*$|[\s,]+$",
                        re.I)
@@ -114,6 +115,7 @@ def add_attributions(doc: Doc, statements: list[Statement]) -> None:
         span = doc.char_span(st.content.start, st.content.end, alignment_mode="expand")
         if span is None or _says_nothing(span):
             continue
+        original = st
         st, cut = _cue_without_time(text_of(doc), st, dates)
         if st.cue is not None and NOT_SAID.match(" ".join(text_of(doc)[st.cue.start : st.cue.end].split())):
             continue
@@ -123,7 +125,8 @@ def add_attributions(doc: Doc, statements: list[Statement]) -> None:
             attrs["fragments"] = [list(f) for f in st.content.fragments]
         attrs["_content"] = [list(f) for f in st.content.fragments]
         _describe_source(doc, st, attrs, previous)
-        attrs["when"] = _when(text_of(doc), st, dates) or _cut_when(text_of(doc), cut, doc._.published)
+        others = [(a, b) for other in statements if other is not original for a, b in other.content.fragments]
+        attrs["when"] = _when(text_of(doc), st, dates, others) or _cut_when(text_of(doc), cut, doc._.published)
         parts = [s.score for s in (st.content, st.cue, st.source) if s is not None]
         attrs["score"] = round(math.prod(parts) ** (1 / len(parts)), 4)
         items.append((Span(doc, span.start, span.end, label=attrs["source_type"]), attrs))
@@ -333,16 +336,24 @@ def _cut_when(text: str, cut: tuple[int, int] | None, published: str | None) -> 
     return {"start": start, "end": end, "text": text[start:end], "value": value}
 
 
-def _when(text: str, st: Statement, dates: list[tuple[int, int, dict[str, Any]]]) -> dict[str, Any] | None:
-    """The date written next to the cue or source, outside the content: "said Monday", "confirmed on Sunday"."""
+def _when(text: str, st: Statement, dates: list[tuple[int, int, dict[str, Any]]],
+          others: list[tuple[int, int]] = ()) -> dict[str, Any] | None:
+    """The date written next to the cue or source, outside the content: "said Monday", "confirmed on Sunday". Not a
+    date across a sentence end or a line break (a headline's "in next 30 years" above "Scientists say ..."), nor one
+    inside another statement's content ('When asked when, Alston guessed it could occur in the next two weeks': the
+    asking has no date)."""
     anchors = [s for s in (st.cue, st.source) if s is not None]
     if not anchors:
         return None
     best, best_d = None, WHEN_DISTANCE + 1
     for start, end, attrs in dates:
-        if st.content.start <= start < st.content.end and not any(a.start <= start < a.end for a in anchors):
+        inside = any(a.start <= start < a.end for a in anchors)
+        if not inside and (st.content.start <= start < st.content.end or any(a <= start < b for a, b in others)):
             continue
-        d = min(max(0, max(a.start, start) - min(a.end, end)) for a in anchors)
+        gaps = [(min(a.end, end), max(a.start, start)) for a in anchors]
+        d = min(max(0, b - a) for a, b in gaps)
+        if d > 0 and all(_SENTENCE_BREAK.search(text[a:b]) for a, b in gaps if b > a):
+            continue
         if d < best_d:
             best, best_d = {"start": start, "end": end, "text": text[start:end], "value": attrs.get("value")}, d
     return best

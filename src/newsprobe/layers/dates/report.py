@@ -13,10 +13,13 @@ def section(article: Article, spans: list[Span]) -> Table:
         table.add_column(col)
     for s in spans:
         a = s.attrs
-        how = (
-            "relative, resolved"
-            if a.get("relative") and a.get("resolved")
-            else ("relative, unresolved" if a.get("relative") else "absolute")
-        )
-        table.add_row(s.text, a.get("value") or "-", how)
+        table.add_row(s.text, a.get("value") or "-", how(a))
     return table
+
+
+def how(attrs: dict) -> str:
+    """How the date was found: an expression that is no calendar date ("two weeks", "nearly a month": a length of
+    time) is not called absolute."""
+    if attrs.get("relative"):
+        return "relative, resolved" if attrs.get("resolved") else "relative, unresolved"
+    return "absolute" if attrs.get("value") else "no date: a length of time, or unclear"

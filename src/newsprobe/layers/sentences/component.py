@@ -5,6 +5,10 @@ from spacy.tokens import Doc
 
 from newsprobe.core.spans import write_layer
 
+# Characters no sentence begins with: a "sentence" the parser starts with one belongs to the one before it ("58 dead,
+# hundreds wounded, ..." was cut after "dead", and the claim and technique tables then began with ", hundreds").
+NO_START = frozenset(",;:)]}%")
+
 
 @Language.factory("newsprobe/sentences", assigns=["doc.spans"])
 def make_sentences(nlp: Language, name: str):
@@ -24,5 +28,18 @@ def add_sentences(doc: Doc) -> Doc:
             sents.append(doc[start : sent.end])
     # Through write_layer, with empty attrs of its own: spaCy keys `span._` by offsets, so a sentence would otherwise
     # show the attrs a later layer (claims) writes on a span at the same place.
-    write_layer(doc, "sentence", [(s, {}) for s in sents if s.text.strip()])
+    write_layer(doc, "sentence", [(s, {}) for s in joined(doc, sents) if s.text.strip()])
     return doc
+
+
+def joined(doc: Doc, sents: list) -> list:
+    """Sentences with each one that begins with a character in `NO_START` joined to the one before, when nothing
+    but the parser's cut separates them (a paragraph break stays a break)."""
+    out: list = []
+    for sent in sents:
+        first = next((t for t in sent if not t.is_space), None)
+        if out and out[-1].end == sent.start and first is not None and first.text[:1] in NO_START:
+            out[-1] = doc[out[-1].start : sent.end]
+        else:
+            out.append(sent)
+    return out
