@@ -137,3 +137,14 @@ def test_a_sentence_the_parser_starts_with_a_comma_joins_the_one_before():
     assert sents[1].startswith("58 dead, hundreds wounded,") and sents[1].endswith("know nothing.")  # one, not two
     assert sents[0] == "There already was a blackout on the worst attack in years."  # a paragraph break stays
     assert sents[-2:] == ["Police said on Monday they had no suspect.", "The FBI declined to comment."]
+
+
+def test_a_headline_the_parser_cuts_without_punctuation_is_one_sentence_but_quotes_keep_their_cut():
+    import newsprobe
+
+    text = "Flood Aid Isn’t The Only Reason Voters Back The Mayor.\n\nThe mayor spoke on Monday."
+    sents = [s.text for s in newsprobe.analyze(text, layers=["sentences"]).layer("sentence")]
+    assert sents == ["Flood Aid Isn’t The Only Reason Voters Back The Mayor.", "The mayor spoke on Monday."]
+    # the parser leaves an opening '' at the end of the sentence before: joining there would merge two quotations
+    text = "He said it was over. ''It's anti-reform,'' said Mr. Smith. ''It won't work.''"
+    assert len(newsprobe.analyze(text, layers=["sentences"]).layer("sentence")) == 3
