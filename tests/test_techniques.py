@@ -47,6 +47,15 @@ def test_decode_si_runs_gaps_min_length_and_word_snapping():
     assert decode_si(np.array([0.9]), [(3, 5)], "xxxyyzz", 0.5)[0][:2] == (0, 7)
 
 
+def test_decode_si_spans_end_at_a_sentence_end_without_its_full_stop():
+    text = "donors polarized to Republicans . These donors were upset . then"
+    offsets = _words(text)
+    spans = decode_si(np.full(len(offsets), 0.9), offsets, text, 0.5)
+    assert [text[s:e] for s, e, _ in spans] == ["donors polarized to Republicans", "These donors were upset . then"]
+    # a full stop before a small letter ends no sentence ("U.S. officials"); a lone "." stays a span of its own
+    assert [(s, e) for s, e, _ in decode_si(np.array([0.9, 0.1]), [(0, 1), (2, 6)], ". word", 0.5)] == [(0, 1)]
+
+
 def test_decode_si_coverage_shrinks_as_threshold_rises():
     rng = np.random.default_rng(0)
     text = " ".join(["word"] * 300)

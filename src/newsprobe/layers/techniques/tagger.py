@@ -133,13 +133,17 @@ def decode_si(probs: np.ndarray, offsets: Sequence[tuple[int, int]], text: str, 
     on = np.flatnonzero(np.asarray(probs) >= threshold)
     runs: list[list[int]] = []
     for i in on.tolist():
-        # a span never runs over a paragraph break (a blank line: our clean text's paragraphs, PTC's title)
-        if runs and i - runs[-1][1] - 1 <= gap and text.count("\n", offsets[runs[-1][1]][1], offsets[i][0]) < 2:
+        # a span never runs over a paragraph break (a blank line: our clean text's paragraphs, PTC's title), nor
+        # over the end of a sentence ("polarized in support of Republicans. These wealthy donors were upset")
+        if runs and i - runs[-1][1] - 1 <= gap and text.count("\n", offsets[runs[-1][1]][1], offsets[i][0]) < 2 \
+                and not _sentence_ends(text, offsets, runs[-1][0], runs[-1][1], i):
             runs[-1][1] = i
         else:
             runs.append([i, i])
     spans = []
     for a, b in runs:
+        if b > a and _is_stop(text, offsets[b]):
+            b -= 1  # a full stop ends the sentence, not the span
         if b - a + 1 < min_tokens or float(np.max(probs[a : b + 1])) < threshold + anchor:
             continue
         start, end = offsets[a][0], offsets[b][1]
@@ -149,6 +153,19 @@ def decode_si(probs: np.ndarray, offsets: Sequence[tuple[int, int]], text: str, 
             end += 1
         spans.append((start, end, float(np.mean(probs[a : b + 1]))))
     return spans
+
+
+def _is_stop(text: str, offset: tuple[int, int]) -> bool:
+    return text[offset[0] : offset[1]] in (".", "!", "?")
+
+
+def _sentence_ends(text: str, offsets: Sequence[tuple[int, int]], first: int, last: int, nxt: int) -> bool:
+    """Whether a sentence ends between token `last` (or a full stop after it) and token `nxt`: a full stop, "!" or
+    "?" followed by a word in capitals. Only within a run of several tokens: a lone "." is no span to cut."""
+    for j in range(max(first + 1, last), nxt):
+        if _is_stop(text, offsets[j]) and text[offsets[j + 1][0] : offsets[j + 1][0] + 1].isupper():
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------- the model
