@@ -200,3 +200,25 @@ def test_an_article_the_pipeline_fails_on_is_a_failure_row_not_a_failed_batch(mo
     assert [r["kind"] for r in rows] == ["article", "error", "article"]
     assert [art.id for _, art in done] == ["a0", "a2"]
     assert rows[1]["source"] == "f1.txt" and rows[1]["reason"] == "cannot analyse: ValueError: cannot parse this"
+
+
+def test_the_local_jvm_setting_is_for_analyze_on_one_machine_only(monkeypatch, tmp_path):
+    import newsprobe.spark.session as session
+
+    key = "spark.driver.extraJavaOptions"
+    assert session.session_settings(True, session.PYTHON_BOUND_LOCAL)[key] == "-XX:TieredStopAtLevel=1"
+    assert key not in session.session_settings(True)  # spark copies: joins and shuffles are the JVM's own work
+    assert key not in session.session_settings(False, session.PYTHON_BOUND_LOCAL)  # a cluster is left as it is
+    seen = []
+
+    def fake(master=None, conf=None, app_name="newsprobe", local_conf=None):
+        seen.append((conf, local_conf))
+        raise NewsprobeError("stop here")
+
+    monkeypatch.setattr(session, "spark_session", fake)
+    (tmp_path / "a.txt").write_text("Police said on Monday that the road was open.", encoding="utf-8")
+    for args in (["analyze", str(tmp_path / "a.txt"), "--out", str(tmp_path / "o")],
+                 ["copies", "--in", str(tmp_path / "a.txt"), "--out", str(tmp_path / "c")]):
+        result = CliRunner().invoke(app, ["spark", *args])
+        assert "stop here" in result.output + str(result.exception)
+    assert seen == [({}, session.PYTHON_BOUND_LOCAL), ({}, None)]

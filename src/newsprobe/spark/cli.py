@@ -64,7 +64,7 @@ def analyze(
     from newsprobe.core.settings import settings
     from newsprobe.run import CHUNK
     from newsprobe.spark.analyze import Options, run
-    from newsprobe.spark.session import spark_session
+    from newsprobe.spark.session import PYTHON_BOUND_LOCAL, spark_session
 
     _configure(layers=layers, technique_threshold=technique_threshold)
     current = settings()
@@ -76,7 +76,7 @@ def analyze(
     )
     settings_given = _conf(conf)
     err.print("starting Spark ...", highlight=False)
-    with spark_session(master, settings_given) as spark:
+    with spark_session(master, settings_given, local_conf=PYTHON_BOUND_LOCAL) as spark:
         err.print(f"Spark {spark.version}, master {spark.sparkContext.master}, "
                   f"{spark.sparkContext.defaultParallelism} cores", highlight=False)
         started = time.perf_counter()

@@ -31,10 +31,11 @@ LOCAL_DEFAULTS = {
     "spark.ui.enabled": "false",  # no web UI (and no port) for a run on one machine
     "spark.ui.showConsoleProgress": "false",
     "spark.sql.shuffle.partitions": "8",  # the default 200 is made for clusters; small stages then cost seconds
-    # A local job's work is in Python: the JVM's optimising (C2) compiler spent more CPU compiling Spark than its
-    # code saved (200 articles on 2 cores: 70 CPU s of JVM with it, 38 without, 5-8 s less wall time).
-    "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1",
 }
+# For a local job whose work is in Python (`spark analyze`): the JVM's optimising (C2) compiler spent more CPU
+# compiling Spark than its code saved (200 articles on 2 cores: 70 CPU s of JVM with it, 38 without, 5-8 s less wall
+# time). Not for `spark copies`, whose joins and shuffles are the JVM's own work.
+PYTHON_BOUND_LOCAL = {"spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1"}
 
 
 def is_uri(path: str) -> bool:
@@ -69,11 +70,17 @@ def submitted() -> bool:
     return "PYSPARK_GATEWAY_PORT" in os.environ
 
 
+def session_settings(local: bool, local_conf: dict[str, str] | None = None) -> dict[str, str]:
+    """newsprobe's settings for a session, before what spark-submit or the user says (which win)."""
+    return {**DEFAULTS, **({**LOCAL_DEFAULTS, **(local_conf or {})} if local else {})}
+
+
 @contextmanager
 def spark_session(master: str | None = None, conf: dict[str, str] | None = None,
-                  app_name: str = "newsprobe") -> Iterator:
+                  app_name: str = "newsprobe", local_conf: dict[str, str] | None = None) -> Iterator:
     """A SparkSession for one command: the active one when there is one (a notebook, a test, spark-submit), else a
-    new one, `local[*]` unless `master` or spark-submit says otherwise, stopped at the end if this started it."""
+    new one, `local[*]` unless `master` or spark-submit says otherwise, stopped at the end if this started it.
+    `local_conf`: settings for a local session only, under the user's `conf`."""
     require_pyspark()
     from pyspark.sql import SparkSession
 
@@ -89,7 +96,7 @@ def spark_session(master: str | None = None, conf: dict[str, str] | None = None,
     builder = SparkSession.builder.appName(app_name)
     if master or not submitted():
         builder = builder.master(master or "local[*]")
-    settings = {**DEFAULTS, **(LOCAL_DEFAULTS if local else {})}
+    settings = session_settings(local, local_conf)
     if submitted():  # what spark-submit was told wins over our defaults
         from pyspark import SparkConf, SparkContext
 
