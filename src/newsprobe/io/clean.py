@@ -24,6 +24,7 @@ from importlib import resources
 
 from newsprobe.core.dates import dateline as dateline_of
 from newsprobe.core.model import Removed
+from newsprobe.io.titles import SITE_NAME, key, strip_site_name
 
 # Reasons, shared with the tests and the report so that one wording is used everywhere.
 SECTION = "section label (moved to metadata)"
@@ -41,6 +42,7 @@ URL_ONLY = "URL or e-mail address only"
 SYMBOLS = "symbols/punctuation only"
 NO_LETTERS = "no letters"
 FORM = "web form or poll"
+ABOVE_HEADLINE = "above the headline (teaser or widget)"
 
 BODY_MIN_WORDS = 12  # a sentence-final line this long is prose, not a widget
 SHORT_WORDS = 12  # lexicon, id and credit rules only look at lines this short
@@ -49,6 +51,8 @@ RELATED_MAX_WORDS = 20  # a longer line ends a related-links block
 RELATED_MAX_LINES = 15
 FORM_MAX_LINES = 20  # a poll's question, options and consent lines between its first and last form line
 FORM_MAX_WORDS = 25  # a longer line between them is a paragraph: no poll
+HEADLINE_SEARCH = 3  # a known title is looked for among this many first kept lines (after a teaser, a duplicate)
+NEARLY_SAME = 0.8  # share of words a headline line and the title must have in common to be one headline
 
 # Splitting on \r\n, \r and \n only: str.splitlines would also split on \x85, which is "…" in
 # mis-decoded cp1252 text, and on form feeds inside paragraphs.
@@ -104,6 +108,8 @@ _RELATED_HEADERS = frozenset(
         "top stories", "editor s picks", "editors picks", "in other news", "further reading",
     }
 )  # fmt: skip
+# A headline and a part the other form of it lacks: "Opinion | Headline", "Headline: the subtitle".
+_TITLE_PARTS = re.compile(r"\s*:\s+|\s+(?:[|\-–—·»/]|::)\s+")
 _BYLINE = re.compile(r"^(?:by|von|par|por)\s+\S", re.I)
 _POLL_OPENING = r"^(?:please\s+)?take our (?:quick\s+)?(?:poll|survey)\b"
 # Lines of a web form or poll embedded in the page (a plugin's hidden field label, its consent lines): whole lines,
@@ -295,13 +301,28 @@ def _title_case(s: str) -> bool:
 
 
 def _same_title(line: str, title: str) -> bool:
-    """The text's headline equals the metadata title, which may carry a " | Site name" tail."""
-    a, b = normalize_line(line), normalize_line(title)
+    """The text's headline line is the (metadata) title: the same letters whatever the quote and dash styles, either
+    of them with a part the other lacks ("Opinion | Headline", "Headline | Site name"), or nearly the same words (a
+    page's <title> that shortens its headline: "Anastassiades' light" for "Michael Anastassiades' light")."""
+    a, b = key(line), key(title)
     if not a:
         return False
     if a == b:
         return True
-    return b.startswith(a) and b[len(a) :].lstrip()[:1] in {"|", "-", "–", "—", ":", "»", "·"}
+    for whole, part in ((title, a), (line, b)):
+        for m in _TITLE_PARTS.finditer(whole):
+            if part in (key(whole[: m.start()]), key(whole[m.end() :])):
+                return True
+    words_a, words_b = ({key(w) for w in s.split()} - {""} for s in (line, title))
+    small = min(len(words_a), len(words_b))
+    return small >= 5 and len(words_a & words_b) >= NEARLY_SAME * len(words_a | words_b)
+
+
+def _is_label(line: _Line) -> bool:
+    """A topic or section label above a headline ("immunology", "Middle East"): a few words, no sentence end."""
+    return _is_section_like(line.text, line.words) or (
+        line.words <= 3 and len(line.text) <= 30 and not _ends_sentence(line.text)
+    )
 
 
 def clean_text(
@@ -310,12 +331,14 @@ def clean_text(
     title: str | None = None,
     section: str | None = None,
     repeated: Collection[str] = (),
+    site_names: Collection[str] = (),
 ) -> Cleaned:
     """Clean one article's text; `title`/`section` from metadata win over what is found in the text.
 
     `repeated` holds normalized lines (as `LineStats.repeated()` returns them) that are boilerplate of
     the site. Each kept line becomes one paragraph, trimmed but otherwise unchanged. A metadata title
     that is not the text's first line is put in front of the text, so the text always starts with it.
+    `site_names` (`titles.site_names`) are the outlet's names, taken off the title and the headline line.
     """
     lines: list[_Line] = []
     in_block = 0  # lines left in a related-links block; 0 when not in one
@@ -341,6 +364,8 @@ def clean_text(
         lines.append(_Line(number, s, words, reason))
 
     _form_blocks(lines)
+    if title is not None:
+        title = strip_site_name(title, site_names)[0]  # metadata: no line of the text is touched
     kept = [ln for ln in lines if ln.reason is None]
     found_section: str | None = None
     if len(kept) >= 2:
@@ -356,17 +381,26 @@ def clean_text(
 
     # The clean text always opens with the headline when one is known, so that later layers analyse it
     # too: the text's own line when it is there, else the metadata title (an added line, not in `raw`).
+    # A page's text may show a teaser, a topic label or the headline twice before its own headline: a known title
+    # is looked for among the first lines, and what stands above it goes.
     title_line: str | None = (title.strip() or None) if title is not None else None
     own_title = False
+    cut: list[Removed] = []
     if kept:
-        head = kept[0]
         if title is not None:
-            own_title = _same_title(head.text, title)
+            at = next((i for i, ln in enumerate(kept[:HEADLINE_SEARCH]) if _same_title(ln.text, title)), None)
         else:
-            own_title = len(kept) >= 2 and _is_title_like(head.text, head.words)
-        if own_title:
-            title_line = head.text
-            kept = kept[1:]
+            at = 0 if len(kept) >= 2 and _is_title_like(kept[0].text, kept[0].words) else None
+        if at is not None:
+            for i, ln in enumerate(kept[:at]):
+                label = i == at - 1 and section is None and found_section is None and _is_label(ln)
+                ln.reason = SECTION if label else ABOVE_HEADLINE
+                found_section = ln.text if label else found_section
+            head = kept[at]
+            own_title = True
+            title_line, site = strip_site_name(head.text, site_names)
+            cut = [Removed(part, SITE_NAME, head.number) for part in site]
+            kept = kept[at + 1 :]
 
     if not kept and not own_title:
         title_line = None  # a metadata title alone is not an article: leave the text empty
@@ -376,7 +410,7 @@ def clean_text(
         text="\n\n".join(paragraphs),
         title=title if title is not None else title_line,
         section=section if section is not None else found_section,
-        removed=removed,
+        removed=sorted(removed + cut, key=lambda r: r.line),
         dateline=dateline,
     )
 

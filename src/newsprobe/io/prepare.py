@@ -8,12 +8,12 @@ spaCy: dates come from the shared grammar in `newsprobe.core.dates`.
 from __future__ import annotations
 
 from collections.abc import Collection
-from urllib.parse import urlparse
 
 from newsprobe.core.chars import scrub_document
 from newsprobe.core.dates import normalize_published
 from newsprobe.core.model import Article, Document, IngestError, content_id
 from newsprobe.io.clean import clean_text
+from newsprobe.io.titles import outlet_from_url, outlet_name, site_names
 
 __all__ = ["detect_language", "document_id", "normalize_published", "outlet_from_url", "prepare"]
 
@@ -28,13 +28,6 @@ def detect_language(text: str) -> str | None:
     return lang
 
 
-def outlet_from_url(url: str | None) -> str | None:
-    if not url:
-        return None
-    host = urlparse(url).hostname or ""
-    return host.removeprefix("www.") or None
-
-
 def document_id(doc: Document) -> str:
     """Id of the content as ingested (before cleaning), so it does not depend on which corpus it came with."""
     return content_id(doc.text or "")
@@ -44,11 +37,12 @@ def prepare(doc: Document, repeated: Collection[str] = ()) -> Article | IngestEr
     doc = scrub_document(doc)  # text from the web form or the Python API has not been through a reader
     if not doc.text or not doc.text.strip():
         return IngestError(doc.source, "no article text")
-    cleaned = clean_text(doc.text, title=doc.title, section=doc.section, repeated=repeated)
+    names = site_names(doc.outlet, doc.url)
+    cleaned = clean_text(doc.text, title=doc.title, section=doc.section, repeated=repeated, site_names=names)
     if repeated and not cleaned.text.strip():
         # Corpus statistics that would erase a whole article are wrong about it (templated copy):
         # fall back to what the page itself shows.
-        cleaned = clean_text(doc.text, title=doc.title, section=doc.section)
+        cleaned = clean_text(doc.text, title=doc.title, section=doc.section, site_names=names)
     if not cleaned.text.strip():
         return IngestError(doc.source, "no article text left after removing web debris")
     published = normalize_published(doc.published) or normalize_published(getattr(cleaned, "dateline", None))
@@ -57,7 +51,7 @@ def prepare(doc: Document, repeated: Collection[str] = ()) -> Article | IngestEr
         text=cleaned.text,
         source=doc.source,
         url=doc.url,
-        outlet=doc.outlet or outlet_from_url(doc.url),
+        outlet=outlet_name(doc.outlet, doc.url),
         title=cleaned.title,
         section=cleaned.section,
         published=published,

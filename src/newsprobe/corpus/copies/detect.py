@@ -329,12 +329,13 @@ def _fields(doc) -> tuple:
 def _record(text: str | None, outlet: str | None, url: str | None, published: str | None,
             title: str | None) -> Record | None:
     from newsprobe.core.model import content_id
-    from newsprobe.io.prepare import normalize_published, outlet_from_url
+    from newsprobe.io.prepare import normalize_published
+    from newsprobe.io.titles import outlet_name
 
     text = text or ""
     if not text.strip():
         return None
-    return Record(content_id(text), text, outlet or outlet_from_url(url), url, normalize_published(published), title)
+    return Record(content_id(text), text, outlet_name(outlet, url), url, normalize_published(published), title)
 
 
 class Unique:
