@@ -77,6 +77,24 @@ def test_a_participle_before_the_source_is_part_of_it_not_the_cue():
     assert text[st.cue.start : st.cue.end] == "said"
 
 
+def test_a_content_ending_in_a_conjunction_loses_it():
+    """"said the deaths were caused by gunshot wounds and called on ...": the "and" opens the next statement."""
+    text = "The office said the deaths were caused by wounds and called on the army to leave ."
+    words = _words(text)
+    words.text = text
+    tags = ["B-source", "I-source", "B-cue"] + ["B-content"] + ["I-content"] * 6 + ["B-cue", "I-cue"] + [
+        "B-content"] + ["I-content"] * 3 + ["O"]
+    first, second = att.statements(words, _probs(tags))
+    assert text[first.content.start : first.content.end] == "the deaths were caused by wounds"
+    assert len(first.content.words) == len(first.content.probs) == 6
+    assert text[second.content.start : second.content.end] == "the army to leave"
+    # a content of the conjunction alone stays: it is nothing to trim down to
+    words = _words("and")
+    words.text = "and"
+    (only,) = att._without_trailing_conjunction(att.decode(words, _probs(["B-content"])), words)
+    assert (only.start, only.end) == (0, 3)
+
+
 def test_no_span_runs_over_a_line_break():
     text = "He said prices rise\n\nwages fall ."
     words = _words(text)

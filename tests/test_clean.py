@@ -14,6 +14,7 @@ from newsprobe.io.clean import (
     MEDIA_ID,
     NAVIGATION,
     RELATED_BLOCK,
+    RELATED_LINK,
     REPEATED,
     SECTION,
     URL_ONLY,
@@ -314,3 +315,16 @@ def test_normalize_line_is_idempotent() -> None:
 def test_nothing_lost(raw: str) -> None:
     _assert_nothing_lost(raw, clean_text(raw, repeated={normalize_line("Short headline one")}))
 
+
+
+def test_a_sites_inline_teaser_and_share_prompt_go_prose_about_signing_up_stays() -> None:
+    """A state broadcaster's pages put "Also on <its address> <another headline>" inside the story and a share prompt
+    at its end; both went into the claims and attribution tables. A sentence about signing up for a service is news."""
+    body = ["The ombudsman's office said the deaths were caused by gunshot wounds, officials said on Tuesday.",
+            "Also on Monday, the army said it had opened the road to the fuel plant again.",
+            "Sign up for a streaming account for $11.99 a month"]
+    debris = ["Also on harbortv.com Journalists from the ruling party threatened with arrests as the port purges "
+              "its council", "Like this story? Share it with a friend!"]
+    c = clean_text("\n\n".join([body[0], debris[0], body[1], body[2], debris[1]]))
+    assert _paragraphs(c) == body
+    assert [(r.text, r.reason) for r in c.removed] == [(debris[0], RELATED_LINK), (debris[1], NAVIGATION)]

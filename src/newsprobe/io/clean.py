@@ -96,7 +96,9 @@ _TAGS = re.compile(
 )
 _BREADCRUMB = re.compile(r"^home\s*[>»›/|]|^[^.!?]{1,40}(?:\s[>»›]\s[^.!?]{1,40}){2,}$", re.I)
 _RELATED_INLINE = re.compile(
-    r"^(?:read|see)\s+(?:also|more)\s*[:|\-–—»]\s*\S|^(?:related|also read|more)\s*[:|»]\s*\S", re.I
+    r"^(?:read|see)\s+(?:also|more)\s*[:|\-–—»]\s*\S|^(?:related|also read|more)\s*[:|»]\s*\S"
+    r"|^(?:also|more|read more) on\s+[\w-]+(?:\.[\w-]+)+\s+\S",  # "Also on rt.com <a headline>"
+    re.I
 )
 _RELATED_HEADERS = frozenset(
     {

@@ -31,6 +31,7 @@ CLS_ID, SEP_ID = 101, 102
 MAX_GAP_WORDS = 24
 MODIFIER_CUES = frozenset({"informed", "well-informed", "unnamed", "unidentified", "anonymous", "knowledgeable",
                            "reliable", "trusted", "credible"})
+TRAILING_CONJUNCTIONS = frozenset({"and", "but", "or", ",", ";"})
 PARAGRAPH_COST = 500  # characters a line break between a content and a cue or source counts for when linking them
 # A sentence ends after . ! ? (and closing quotes/brackets) before white space, and at every line break.
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+|\n+")
@@ -170,7 +171,27 @@ def statements(words: Words, probs: np.ndarray, decoding: Decoding | None = None
     if decoding is not None and decoding.weight > 0:
         bias = np.array([decoding.begin_bias if label.startswith("B-") else 0.0 for label in LABELS])
         tags = viterbi(probs, decoding.transitions * decoding.weight, decoding.start * decoding.weight, bias)
-    return group(_modifiers_into_sources(decode(words, probs, tags), words.text), line_starts=words.line_starts)
+    segments = _without_trailing_conjunction(decode(words, probs, tags), words)
+    return group(_modifiers_into_sources(segments, words.text), line_starts=words.line_starts)
+
+
+def _without_trailing_conjunction(segments: list[Segment], words: Words) -> list[Segment]:
+    """A content that ends in "and" or "but" ("said the deaths were caused by gunshot wounds and | called on ...") ran
+    into the next clause, which is another statement's or the writer's: the conjunction is not what was said."""
+    for seg in segments:
+        while seg.role == "content" and len(seg.words) > 1 and seg.fragments[-1][1] == words.ends[seg.words[-1]]:
+            last = seg.words[-1]
+            if words.text[words.starts[last] : words.ends[last]].lower() not in TRAILING_CONJUNCTIONS:
+                break
+            seg.words.pop()
+            seg.probs.pop()
+            if words.starts[last] <= seg.fragments[-1][0]:
+                seg.fragments.pop()
+                if not seg.fragments:
+                    break
+            else:
+                seg.fragments[-1][1] = words.ends[seg.words[-1]]
+    return [seg for seg in segments if seg.fragments]
 
 
 def viterbi(
