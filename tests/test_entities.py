@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import newsprobe.core.spans  # noqa: F401  (registers the factories)
+from newsprobe.layers.entities.component import _headline_clause
 from newsprobe.layers.entities.gazetteer import display_actor, get_lexicon, norm_key
 
 
@@ -242,6 +243,21 @@ def test_a_headline_person_cut_out_of_a_name_the_text_gives_is_dropped(nlp):
     people = _persons(doc)
     assert not any("White" in p for p in people), people
     assert "Ana Ruiz" in people
+
+
+def test_a_headline_clause_read_as_one_name_is_none_and_its_names_come_back(nlp):
+    """A title-case headline of a real page came out as one ORG ("Sweden Drops Its Investigation Into Rape Allegation
+    Against Julian Assange"): a headline span holding "Its", "Into", "Says" ... is the headline's clause; the names in
+    it are labelled as the running text labels them. A name the text gives in full stays, clause word or not."""
+    doc = run(nlp, "Norway Drops Its Inquiry Into Fraud Claim Against Lars Holm\n\nNorway has dropped its inquiry "
+                   "into a fraud claim against the banker Lars Holm, prosecutors said. Holm denied the claim.")
+    found = {(e.text, e.label_) for e in doc.spans["entity"]}
+    assert not any(len(t.split()) >= 4 for t, _ in found), found
+    assert [e.label_ for e in doc.spans["entity"] if e.text == "Lars Holm" and e.start < 12] == ["PERSON"], found
+    words = "Save Its Rivers Trust".split()
+    assert _headline_clause(words, 0, 4, set())
+    assert not _headline_clause(words, 0, 4, {tuple(words)})  # the running text names it so
+    assert not _headline_clause("Bank Of The West".split(), 0, 4, set())
 
 
 def test_a_company_that_ner_reads_as_a_person_is_an_organisation(nlp):

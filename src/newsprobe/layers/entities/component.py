@@ -262,6 +262,7 @@ class EntityFixer:
             if ent.label_ != "PERSON" and ent.start not in self.headline
             for i in range(ent.start, ent.end - 1)
         }
+        body_spans = {tuple(words[ent.start : ent.end]) for ent in doc.ents if ent.start not in self.headline}
         companies = {  # "Patriot Coal" named, "Patriot" alone is that company too
             tuple(words[s : e - 1])
             for s, e in (_trim(words, ent.start, ent.end) for ent in doc.ents if ent.label_ == "PERSON")
@@ -275,6 +276,8 @@ class EntityFixer:
                 fixed.append(Span(doc, ent.start, ent.end, label=label))
                 continue
             ts, te = _trim(words, ent.start, ent.end)
+            if label != "PERSON" and ts in self.headline and _headline_clause(words, ts, te, body_spans):
+                continue  # the headline read as one name; its real names come back from the body (`_propagate`)
             if label == "PERSON":
                 ts, label = _not_a_person(words, ts, te, companies)
                 if ts >= te:
@@ -843,6 +846,21 @@ def _title_tokens(words: list[str], stop: frozenset[str]) -> set[int]:
         first = first and not content
         start = i + 1
     return out
+
+
+# Capitalised in a headline, never inside a name: pronouns, clause prepositions, the verbs of a headline's clause.
+CLAUSE_WORDS = frozenset("its his her their into amid is are was were will has have says said".split())
+
+
+def _headline_clause(words: list[str], s: int, e: int, body: set[tuple[str, ...]]) -> bool:
+    """The NER's span of a title-case headline is the headline's clause, not a name: four words or more, one after
+    the first a word no name holds ("Sweden Drops Its Investigation Into Rape Allegation Against Julian Assange" as
+    an ORG), and not a name the running text gives."""
+    return (
+        e - s >= 4
+        and tuple(words[s:e]) not in body
+        and any(w.lower() in CLAUSE_WORDS for w in words[s + 1 : e])
+    )
 
 
 def _headline_name(
