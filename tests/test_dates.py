@@ -32,6 +32,8 @@ def dates(nlp, text: str, published: str | None = THURSDAY) -> dict[str, dict]:
             "2016-08-25",
         ),  # publication weekday = that day
         ("The two delegations will meet on Monday.", "Monday", "2016-08-29"),  # looks forward
+        ("The fighting should ease by Saturday, he said.", "Saturday", "2016-08-27"),  # a modal looks forward
+        ("The convoy could have left on Monday.", "Monday", "2016-08-22"),  # ... unless perfect
     ],
 )
 def test_relative_dates_resolved(nlp, text, expression, value):
@@ -166,3 +168,17 @@ def test_the_report_does_not_call_a_length_of_time_absolute():
     assert how(parse_date("29 August 2016")) == "absolute"
     assert how(parse_date("Monday")) == "relative, unresolved"
     assert how(parse_date("Monday", anchor=date(2016, 8, 31))) == "relative, resolved"
+
+
+@pytest.mark.parametrize(
+    "text, expression, value",
+    [
+        # a real page of 2019-11-18 had "set to expire in February" as February 2019
+        ("The licence, which is now set to expire in February, was extended.", "February", "2017-02-01"),
+        ("The licence expired in February.", "February", "2016-02-01"),
+        ("The new rules will take effect on March 1.", "March 1", "2017-03-01"),
+        ("The new rules took effect on March 1.", "March 1", "2016-03-01"),
+    ],
+)
+def test_a_month_or_day_the_sentence_looks_forward_to_is_the_next_one(nlp, text, expression, value):
+    assert dates(nlp, text)[expression]["value"] == value

@@ -226,6 +226,8 @@ def parse_date(text: str, anchor: date | None = None, future: bool = False) -> d
         d = _safe_date(anchor.year, MONTHS[m.group("mon")], int(m.group("day")))
         if d and not future and d > anchor + timedelta(days=30):
             d = _safe_date(anchor.year - 1, d.month, d.day)
+        elif d and future and d < anchor - timedelta(days=30):  # "the law takes effect on March 1", in November
+            d = _safe_date(anchor.year + 1, d.month, d.day)
         return _result(d, "day", True, anchor)
     m = _YEAR_ONLY.match(t)
     if m and 1000 <= int(m.group("year")) <= 2200:
@@ -255,8 +257,8 @@ def parse_date(text: str, anchor: date | None = None, future: bool = False) -> d
     if m:
         if anchor is None:
             return _result(None, None, True, None)
-        month = MONTHS[m.group("mon")]
-        year = anchor.year - 1 if (month > anchor.month and not future) else anchor.year
+        month = MONTHS[m.group("mon")]  # the latest such month, or the next one when the sentence looks forward
+        year = anchor.year + (month < anchor.month) if future else anchor.year - (month > anchor.month)
         return _result(date(year, month, 1), "month", True, anchor)
     return _relative(t, anchor, future)
 

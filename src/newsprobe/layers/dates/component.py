@@ -34,6 +34,10 @@ from newsprobe.core.spans import text_of, write_layer
 __all__ = ["add_dates", "make_dates", "parse_date", "parse_published"]
 
 _FUTURE_AUX = frozenset({"will", "'ll", "’ll", "shall", "wo", "to"})
+# Modals look forward from the text's day ("should ease by Thursday", "could vote in March") unless perfect ("could
+# have voted on Monday"), which looks back.
+_MODALS = frozenset({"should", "would", "could", "may", "might", "must", "'d", "’d"})
+_PERFECT = frozenset({"have", "'ve", "’ve", "has", "had"})
 _DAYISH = re.compile(r"\b(?:" + "|".join(list(WEEKDAYS)[:7]) + r"|today|tonight|yesterday|tomorrow)\b", re.I)
 _CALENDAR_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
 _ISO_IN_TEXT = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -43,11 +47,13 @@ _NUMERIC_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY"})
 
 
 def _looks_forward(span: Span) -> bool:
-    """Is the verb the date hangs on marked future ("will meet on Monday", "plans to vote Sunday")?"""
+    """Is the verb the date hangs on marked future ("will meet on Monday", "plans to vote Sunday", "should ease by
+    Thursday")?"""
     tok = span.root
     for _ in range(4):
         if tok.pos_ in ("VERB", "AUX"):
-            return any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in tok.children)
+            aux = {c.lower_ for c in tok.children if c.dep_ == "aux"}
+            return bool(aux & _FUTURE_AUX or (aux & _MODALS and not aux & _PERFECT))
         if tok.head is tok:
             return False
         tok = tok.head
