@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import newsprobe.core.spans  # noqa: F401  (registers the factories)
-from newsprobe.layers.entities.component import _headline_clause
+from newsprobe.layers.entities.component import _headline_clause, _not_a_person
 from newsprobe.layers.entities.gazetteer import display_actor, get_lexicon, norm_key
 
 
@@ -287,3 +287,11 @@ def test_a_pageant_title_is_no_part_of_the_name(nlp):
     doc = run(nlp, "Miss Universe Marisol Vega said the host mocked her weight. Vega said she was hurt.")
     people = {e.text: e._.attrs["canonical"] for e in doc.ents if e.label_ == "PERSON"}
     assert people == {"Marisol Vega": "Marisol Vega", "Vega": "Marisol Vega"}
+
+
+@pytest.mark.parametrize("name", ["Dick Clark Productions", "Wagner Group", "Prime Media", "Clark Associates"])
+def test_a_company_head_word_ends_no_persons_name(name):
+    """A BBC page gave "Dick Clark Productions" to a person; production, media and group names are companies."""
+    words = name.split()
+    assert _not_a_person(words, 0, len(words), set()) == (0, "ORG")
+    assert _not_a_person(["Dick", "Clark"], 0, 2, set()) == (0, "PERSON")

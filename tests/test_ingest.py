@@ -529,3 +529,13 @@ def test_container_records_over_the_limit(tmp_path: Path) -> None:
     table.write_bytes(gzip.compress(b"text\n" + b"a" * 2_000_000))
     err = [i for i in read_all(table, max_bytes=1000) if isinstance(i, IngestError)]
     assert len(err) == 1 and "too large" in err[0].reason
+
+
+def test_an_agency_credit_styled_apart_from_the_first_word_gets_a_space() -> None:
+    """CNN's pages write `<cite>(CNN)</cite>President ...`: the text said "(CNN)President", and NER found an ORG
+    "CNN Business)A". The reader puts a space after such a credit at a paragraph's start, and nowhere else."""
+    html = article_html().replace("<p>", '<p><cite class="source">HONG KONG (Planet Wire)</cite>', 1)
+    html = html.replace("</h1>", '</h1><p><cite>(Planet)</cite>A convoy left, the (Planet)Wire said.</p>', 1)
+    doc = read_html(html, "page.html")
+    assert "HONG KONG (Planet Wire) " + PARAGRAPHS[0] in doc.text
+    assert "(Planet) A convoy left, the (Planet)Wire said." in doc.text

@@ -32,6 +32,9 @@ _INLINE_TAGS = "span|font|b|i|em|strong|u|a|small|big|sub|sup|abbr|cite|mark|s|s
 _BLOCK_RE = re.compile(rf"<(/?)(?:{_BLOCK_TAGS})\b[^<>]*>", re.I)
 _INLINE_RE = re.compile(rf"</?(?:{_INLINE_TAGS})\b[^<>]*>", re.I)
 _P_RUN = re.compile(r"(?:</?p>\s*){2,}")  # after flattening: one paragraph break, not 100,000 empty ones
+# An agency credit the page styles apart from the first word ("<cite>(CNN)</cite>President Trump"): a space, so that
+# neither NER nor the parse reads "(CNN Business)A" as one word.
+_GLUED_CREDIT = re.compile(r"^((?:[A-Z][A-Z .,'-]{1,40}\s)?\([A-Z][\w .&-]{0,30}\))(?=[A-Z](?:[a-z]|\s))")
 # Blocks in trafilatura's XML output; anything else (hi, ref, del, ...) is inline.
 _XML_BLOCKS = frozenset({"p", "head", "list", "item", "quote", "table", "row", "cell", "div", "code", "note"})
 
@@ -215,7 +218,7 @@ def _inline(el) -> str:
 
 
 def _tidy(text: str) -> str:
-    lines = (" ".join(line.split()) for line in text.split("\n"))
+    lines = (_GLUED_CREDIT.sub(r"\1 ", " ".join(line.split())) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 

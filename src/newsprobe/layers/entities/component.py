@@ -935,7 +935,8 @@ CORPORATE_HEADS = frozenset(
     "Coal Energy Oil Petroleum Motors Airlines Airways Bank Bancorp Capital Partners Holdings Industries Systems "
     "Technologies Pharmaceuticals Pharma Communications Telecom Foods Mining Resources Insurance Entertainment "
     "Studios Records Networks Laboratories Ventures Fund Foundation Institute University College Hospital Inc Inc. "
-    "Corp Corp. Corporation LLC Ltd Ltd. PLC GmbH Brands Electric Railroad Railway".split()
+    "Corp Corp. Corporation LLC Ltd Ltd. PLC GmbH Brands Electric Railroad Railway Productions Pictures Media Group "
+    "Agency Company Co. Associates Consulting Solutions Publishing".split()
 )
 _CORPORATE_KEYS = frozenset(w.lower().rstrip(".") for w in CORPORATE_HEADS)
 # Pageant titles: in "Miss Universe Alicia Machado" NER takes the title's second word into the name.
