@@ -178,6 +178,10 @@ def test_the_report_does_not_call_a_length_of_time_absolute():
         ("The licence expired in February.", "February", "2016-02-01"),
         ("The new rules will take effect on March 1.", "March 1", "2017-03-01"),
         ("The new rules took effect on March 1.", "March 1", "2016-03-01"),
+        # an infinitive looks forward from a present verb, not from a past one
+        ("The council plans to vote on the rules in March.", "March", "2017-03-01"),
+        ("I tried to enter the country on May 16 but was caught.", "May 16", "2016-05-16"),
+        ("The licence was set to expire in February.", "February", "2016-02-01"),
     ],
 )
 def test_a_month_or_day_the_sentence_looks_forward_to_is_the_next_one(nlp, text, expression, value):

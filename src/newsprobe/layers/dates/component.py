@@ -53,11 +53,18 @@ def _looks_forward(span: Span) -> bool:
     for _ in range(4):
         if tok.pos_ in ("VERB", "AUX"):
             aux = {c.lower_ for c in tok.children if c.dep_ == "aux"}
+            if aux == {"to"} and _past(tok.head):
+                return False  # "tried to enter on May 16", "wanted to meet on Monday": a past wish, not a plan
             return bool(aux & _FUTURE_AUX or (aux & _MODALS and not aux & _PERFECT))
         if tok.head is tok:
             return False
         tok = tok.head
     return False
+
+
+def _past(verb) -> bool:
+    """The verb is in the past: "tried", "was set" (its own tense or its auxiliary's)."""
+    return verb.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in verb.children)
 
 
 def _figurative(ent: Span) -> bool:
