@@ -52,6 +52,11 @@ def test_decode_si_spans_end_at_a_sentence_end_without_its_full_stop():
     offsets = _words(text)
     spans = decode_si(np.full(len(offsets), 0.9), offsets, text, 0.5)
     assert [text[s:e] for s, e, _ in spans] == ["donors polarized to Republicans", "These donors were upset . then"]
+    # ... also when a quotation closes after the full stop ("it endangers lives.” She said", a real AP page)
+    text = "not a mere inconvenience , it endangers lives . ” She said residents lack the luxury"
+    offsets = _words(text)
+    spans = decode_si(np.full(len(offsets), 0.9), offsets, text, 0.5)
+    assert [text[s:e] for s, e, _ in spans][0] == "not a mere inconvenience , it endangers lives . ”"
     # a full stop before a small letter ends no sentence ("U.S. officials"); a lone "." stays a span of its own
     assert [(s, e) for s, e, _ in decode_si(np.array([0.9, 0.1]), [(0, 1), (2, 6)], ". word", 0.5)] == [(0, 1)]
 

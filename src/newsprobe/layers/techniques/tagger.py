@@ -131,12 +131,14 @@ def decode_si(probs: np.ndarray, offsets: Sequence[tuple[int, int]], text: str, 
     higher threshold covers. Runs end at a paragraph break (a blank line): no span crosses a paragraph.
     """
     on = np.flatnonzero(np.asarray(probs) >= threshold)
+    starts = _sentence_starts(text, offsets)
     runs: list[list[int]] = []
     for i in on.tolist():
         # a span never runs over a paragraph break (a blank line: our clean text's paragraphs, PTC's title), nor
-        # over the end of a sentence ("polarized in support of Republicans. These wealthy donors were upset")
+        # over the end of a sentence ("polarized in support of Republicans. These wealthy donors were upset"); a
+        # stop that is the run's first token ends nothing (a lone "." is no span to cut)
         if runs and i - runs[-1][1] - 1 <= gap and text.count("\n", offsets[runs[-1][1]][1], offsets[i][0]) < 2 \
-                and not _sentence_ends(text, offsets, runs[-1][0], runs[-1][1], i):
+                and not any(starts.get(k, -1) > runs[-1][0] for k in range(runs[-1][1] + 1, i + 1)):
             runs[-1][1] = i
         else:
             runs.append([i, i])
@@ -159,13 +161,21 @@ def _is_stop(text: str, offset: tuple[int, int]) -> bool:
     return text[offset[0] : offset[1]] in (".", "!", "?")
 
 
-def _sentence_ends(text: str, offsets: Sequence[tuple[int, int]], first: int, last: int, nxt: int) -> bool:
-    """Whether a sentence ends between token `last` (or a full stop after it) and token `nxt`: a full stop, "!" or
-    "?" followed by a word in capitals. Only within a run of several tokens: a lone "." is no span to cut."""
-    for j in range(max(first + 1, last), nxt):
-        if _is_stop(text, offsets[j]) and text[offsets[j + 1][0] : offsets[j + 1][0] + 1].isupper():
-            return True
-    return False
+_CLOSERS = frozenset({'"', "'", "”", "’", "»", ")", "]"})
+
+
+def _sentence_starts(text: str, offsets: Sequence[tuple[int, int]]) -> dict[int, int]:
+    """Tokens that begin a sentence, each with the index of the stop that ends the one before: a full stop, "!" or
+    "?", any closing quotes or brackets ("... it endangers lives.” She said"), then a word in capitals."""
+    out: dict[int, int] = {}
+    for j, offset in enumerate(offsets):
+        if _is_stop(text, offset):
+            k = j + 1
+            while k < len(offsets) and text[offsets[k][0] : offsets[k][1]] in _CLOSERS:
+                k += 1
+            if k < len(offsets) and text[offsets[k][0] : offsets[k][0] + 1].isupper():
+                out[k] = j
+    return out
 
 
 # --------------------------------------------------------------------------- the model
