@@ -435,3 +435,24 @@ def test_a_content_of_one_determiner_or_letter_is_no_statement(nlp):
 
     add_attributions(doc, [statement("A", "Trump", "appointed"), statement("“Never,”", "the lawyer", "replied")])
     assert [sp.text for sp, _ in layer_items(doc, "attribution")] == ["“Never,”"]
+
+
+def test_a_statement_with_no_source_and_no_verb_in_its_cue_is_none(nlp):
+    """On real pages the tagger read nouns as reports with nobody reporting ("Hopes of a trade truce earlier in the
+    day drove ...", "a 2010 rape allegation against X"): with no source, a cue needs a verb, or "reportedly" or
+    "according to". A noun cue with a source ("his claim that ...") is untouched."""
+    text = ("Hopes of a trade truce drove stocks higher. A truce was reported by Monday. Talks reportedly stalled. "
+            "His claim that talks stalled was false.")
+    doc = nlp(nlp.make_doc(text))
+
+    def seg(role: str, part: str) -> att.Segment:
+        start = text.index(part)
+        return att.Segment(role, [[start, start + len(part)]], [0], [0.9])
+
+    add_attributions(doc, [
+        att.Statement(seg("content", "of a trade truce drove"), None, seg("cue", "Hopes")),
+        att.Statement(seg("content", "A truce"), None, seg("cue", "was reported")),
+        att.Statement(seg("content", "Talks"), None, seg("cue", "reportedly")),
+        att.Statement(seg("content", "talks stalled"), seg("source", "His"), seg("cue", "claim")),
+    ])
+    assert [sp.text for sp, _ in layer_items(doc, "attribution")] == ["A truce", "Talks", "talks stalled"]

@@ -105,6 +105,24 @@ def _says_nothing(span: Span) -> bool:
     return not words or (len(words) == 1 and (len(words[0].text) == 1 or words[0].lower_ in _DETERMINERS))
 
 
+# Cues without a verb that still report what someone said when no source is named: "according to" without a source
+# is rare, "reportedly" common.
+VERBLESS_CUES = frozenset({"according to", "reportedly", "allegedly", "purportedly", "apparently", "reported",
+                           "said", "says"})
+
+
+def _no_speech(doc: Doc, cue: Segment | None) -> bool:
+    """A statement with no source and a cue that holds no verb ("Hopes of a trade truce ... drove", "Motto: ...", "a
+    2010 rape allegation against X") is the tagger reading a noun as a report: nobody is said to say anything."""
+    if cue is None:
+        return False
+    span = doc.char_span(cue.start, cue.end, alignment_mode="expand")
+    if span is None:
+        return False
+    lowered = " ".join(span.text.lower().split())
+    return lowered not in VERBLESS_CUES and not any(t.pos_ in ("VERB", "AUX") for t in span)
+
+
 def add_attributions(doc: Doc, statements: list[Statement]) -> None:
     """Write the layer: each statement's content span with its source, cue and what the rules make of the source."""
     dates = [(sp.start_char, sp.end_char, attrs) for sp, attrs in layer_items(doc, "date")] \
@@ -118,6 +136,8 @@ def add_attributions(doc: Doc, statements: list[Statement]) -> None:
         original = st
         st, cut = _cue_without_time(text_of(doc), st, dates)
         if st.cue is not None and NOT_SAID.match(" ".join(text_of(doc)[st.cue.start : st.cue.end].split())):
+            continue
+        if st.source is None and _no_speech(doc, st.cue):
             continue
         attrs: dict[str, Any] = {"source": _part(doc, st.source), "cue": _part(doc, st.cue),
                                  "kind": quote_kind(text_of(doc), st.content.start, st.content.end)}
