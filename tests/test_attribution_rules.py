@@ -440,9 +440,10 @@ def test_a_content_of_one_determiner_or_letter_is_no_statement(nlp):
 def test_a_statement_with_no_source_and_no_verb_in_its_cue_is_none(nlp):
     """On real pages the tagger read nouns as reports with nobody reporting ("Hopes of a trade truce earlier in the
     day drove ...", "a 2010 rape allegation against X"): with no source, a cue needs a verb, or "reportedly" or
-    "according to". A noun cue with a source ("his claim that ...") is untouched."""
+    "according to", or a content that is what the noun reports ("reports that ..."). A noun cue with a source ("his
+    claim that ...") is untouched."""
     text = ("Hopes of a trade truce drove stocks higher. A truce was reported by Monday. Talks reportedly stalled. "
-            "His claim that talks stalled was false.")
+            "His claim that talks stalled was false. It follows reports that the envoy would return.")
     doc = nlp(nlp.make_doc(text))
 
     def seg(role: str, part: str) -> att.Segment:
@@ -454,5 +455,7 @@ def test_a_statement_with_no_source_and_no_verb_in_its_cue_is_none(nlp):
         att.Statement(seg("content", "A truce"), None, seg("cue", "was reported")),
         att.Statement(seg("content", "Talks"), None, seg("cue", "reportedly")),
         att.Statement(seg("content", "talks stalled"), seg("source", "His"), seg("cue", "claim")),
+        att.Statement(seg("content", "that the envoy would return"), None, seg("cue", "reports")),
     ])
-    assert [sp.text for sp, _ in layer_items(doc, "attribution")] == ["A truce", "Talks", "talks stalled"]
+    assert [sp.text for sp, _ in layer_items(doc, "attribution")] == [
+        "A truce", "Talks", "talks stalled", "that the envoy would return"]

@@ -111,9 +111,13 @@ VERBLESS_CUES = frozenset({"according to", "reportedly", "allegedly", "purported
                            "said", "says"})
 
 
+_THAT = re.compile(r"[\"'“‘]?that\b", re.I)
+
+
 def _no_speech(doc: Doc, cue: Segment | None) -> bool:
     """A statement with no source and a cue that holds no verb ("Hopes of a trade truce ... drove", "Motto: ...", "a
-    2010 rape allegation against X") is the tagger reading a noun as a report: nobody is said to say anything."""
+    2010 rape allegation against X") is the tagger reading a noun as a report: nobody is said to say anything
+    (unless the content is what the noun reports: "reports that he would return", checked by the caller)."""
     if cue is None:
         return False
     span = doc.char_span(cue.start, cue.end, alignment_mode="expand")
@@ -137,7 +141,7 @@ def add_attributions(doc: Doc, statements: list[Statement]) -> None:
         st, cut = _cue_without_time(text_of(doc), st, dates)
         if st.cue is not None and NOT_SAID.match(" ".join(text_of(doc)[st.cue.start : st.cue.end].split())):
             continue
-        if st.source is None and _no_speech(doc, st.cue):
+        if st.source is None and _no_speech(doc, st.cue) and not _THAT.match(span.text):
             continue
         attrs: dict[str, Any] = {"source": _part(doc, st.source), "cue": _part(doc, st.cue),
                                  "kind": quote_kind(text_of(doc), st.content.start, st.content.end)}
