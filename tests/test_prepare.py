@@ -70,3 +70,20 @@ def test_prepare_is_cheap_no_spacy_and_no_layer():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout
+
+
+GERMAN = ("Die Regierung hat am Montag angekündigt, dass die Straße zur Stadt nach drei Wochen wieder geöffnet wird. "
+          "Die Händler an der Grenze wurden informiert, und der Verkehr soll am Mittwoch wieder rollen. ") * 3
+ENGLISH = ("The ministry said on Monday that the road to the city would reopen after three weeks of closure. "
+           "Traders at the crossing were told, and traffic is expected to flow again on Wednesday. ") * 3
+
+
+def test_a_declared_language_the_text_plainly_contradicts_is_overruled():
+    """Page templates declare one language for a whole site: German text under lang="en" would have gone through
+    the English-only layers (their NER read "von Gesundheitsdaten aktiv mit ein" as a person)."""
+    def lang(text: str, declared: str | None) -> str | None:
+        return prepare(Document(source="p.html", text=text, language=declared)).language
+
+    assert lang(GERMAN, "en") == "de" and lang(ENGLISH, "de") == "en"
+    assert lang(ENGLISH, "en") == "en" and lang(GERMAN, None) == "de"
+    assert lang("Kurz und gut: die Straße ist wieder offen.", "en") == "en"  # too little text to overrule
