@@ -13,6 +13,8 @@ from newsprobe.io.clean import (
     FORM,
     MEDIA_ID,
     NAVIGATION,
+    PHOTO_CREDIT,
+    READING_TIME,
     RELATED_BLOCK,
     RELATED_LINK,
     REPEATED,
@@ -328,3 +330,18 @@ def test_a_sites_inline_teaser_and_share_prompt_go_prose_about_signing_up_stays(
     c = clean_text("\n\n".join([body[0], debris[0], body[1], body[2], debris[1]]))
     assert _paragraphs(c) == body
     assert [(r.text, r.reason) for r in c.removed] == [(debris[0], RELATED_LINK), (debris[1], NAVIGATION)]
+
+
+def test_reading_times_credits_shop_buttons_and_foreign_read_also_headers_go_prose_stays() -> None:
+    """Widget lines read on the extraction benchmark's pages, in English and the languages it has."""
+    body = ["The council met on Monday and voted to close the crossing for two weeks, officials said.",
+            "Copyright rules changed in 2019.",
+            "Reading time matters less than accuracy, the editor said."]
+    debris = [("Tempo de leitura: 2 minutos", READING_TIME), ("5 min read", READING_TIME),
+              ("Main image credit: Getty", PHOTO_CREDIT), ("See it now: Amazon", NAVIGATION),
+              ("copyright Harbor Daily 2019 - ISSN: 1234-5678", COPYRIGHT), ("DON'T MISS", RELATED_BLOCK)]
+    c = clean_text("\n\n".join([body[0], *(d for d, _ in debris[:5]), body[1], body[2], debris[5][0]]))
+    assert _paragraphs(c) == body
+    assert [(r.text, r.reason) for r in c.removed] == debris
+    c = clean_text("\n\n".join([body[0], "Leggi anche", "Un altro articolo sul porto", body[1] + " " + body[2]]))
+    assert [r.reason for r in c.removed] == [RELATED_BLOCK, RELATED_BLOCK]

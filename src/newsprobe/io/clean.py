@@ -42,6 +42,7 @@ URL_ONLY = "URL or e-mail address only"
 SYMBOLS = "symbols/punctuation only"
 NO_LETTERS = "no letters"
 FORM = "web form or poll"
+READING_TIME = "reading time"
 ABOVE_HEADLINE = "above the headline (teaser or widget)"
 
 BODY_MIN_WORDS = 12  # a sentence-final line this long is prose, not a widget
@@ -75,6 +76,14 @@ _URL_ONLY = re.compile(
 _COPYRIGHT = re.compile(
     r"^(?:©|\(c\)\s*\d{4}|copyright\s*(?:©|\(c\)|\d{4}|by\b|of\b|:))|all rights reserved|©\s*\d{4}", re.I
 )
+# "copyright Inexhibit 2019 - ISSN: 2283-5474": a name and a year, on a line that ends no sentence
+_COPYRIGHT_NAMED = re.compile(r"^copyright\s+[^.!?]{1,60}\b(?:19|20)\d{2}\b", re.I)
+# "5 min read", "Reading time: 3 minutes", "Tempo de leitura: 2 minutos", "Lesezeit: 4 Minuten"
+_READING_TIME = re.compile(
+    r"^(?:(?:estimated\s+)?(?:reading|read)\s+time|tempo de leitura|tiempo de lectura|temps de lecture|lesezeit|"
+    r"tempo di lettura)\s*[:：]?\s*(?:about\s+|~\s*)?\d+\s*[^\W\d_]*\.?$|^\d+\s*(?:-\s*)?(?:min|mins|minutes?)\s+read$",
+    re.I,
+)
 _MEDIA_ID = re.compile(
     r"^(?=\S*_)(?=\S*\d{4,})\S+$"  # 13950601000829_Test_PhotoI, IMG_1234
     r"|^(?:img|dsc|dscn|dcim|pic|photo|image)[_-]?\d{3,}\S*$"
@@ -88,6 +97,7 @@ _PHOTO_CREDIT = re.compile(
     r"|^(?:image|photo)\s+(?:credit|courtesy|source)\b"
     r"|^(?:ap|afp|reuters|getty images?|epa|anadolu|shutterstock|xinhua|sana|irna)(?:\s+photos?)?\s*/\s*\S"
     r"|^(?:getty images|shutterstock|istock(?:photo)?|alamy)(?:\s*/.*)?$"
+    r"|^(?:main|top|header|lead|featured|hero)\s+(?:image|photo|picture)\s+(?:credit|source)\s*[:|/]"
     r"|^[A-Z][\w.'’ -]{1,40}/[\w.'’ -]{1,60} via (?:AP|AFP|Reuters|USA TODAY|Getty Images)$",  # Name/Paper via AP
     re.I,
 )
@@ -107,7 +117,8 @@ _RELATED_HEADERS = frozenset(
         "more stories", "more on this story", "more on this topic", "you may also like",
         "you might also like", "recommended", "recommended for you", "recommended stories",
         "most read", "most popular", "most viewed", "trending", "trending now", "latest news",
-        "top stories", "editor s picks", "editors picks", "in other news", "further reading",
+        "top stories", "editor s picks", "editors picks", "in other news", "further reading", "don t miss",
+        "must read", "must reads", "leggi anche", "leia também", "lea también", "lire aussi", "mehr zum thema",
     }
 )  # fmt: skip
 # A headline and a part the other form of it lacks: "Opinion | Headline", "Headline: the subtitle".
@@ -233,7 +244,7 @@ def _debris_reason(s: str, words: int, repeated: Collection[str]) -> str | None:
         return None
     if repeated and normalize_line(s) in repeated:
         return REPEATED
-    if words <= 40 and _COPYRIGHT.search(s):
+    if words <= 40 and _COPYRIGHT.search(s) or words <= 12 and _COPYRIGHT_NAMED.match(s) and not _ends_sentence(s):
         return COPYRIGHT
     if words <= 2 * SHORT_WORDS and _FORM_LINE.match(s):
         return FORM
@@ -253,6 +264,8 @@ def _debris_reason(s: str, words: int, repeated: Collection[str]) -> str | None:
         return None
     if words <= 5 and _MEDIA_ID.match(s):
         return MEDIA_ID
+    if words <= 6 and _READING_TIME.match(s):
+        return READING_TIME
     if words <= SHORT_WORDS and _PHOTO_CREDIT.match(s):
         return PHOTO_CREDIT
     if _TAGS.match(s):
