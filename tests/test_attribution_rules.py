@@ -459,3 +459,36 @@ def test_a_statement_with_no_source_and_no_verb_in_its_cue_is_none(nlp):
     ])
     assert [sp.text for sp, _ in layer_items(doc, "attribution")] == [
         "A truce", "Talks", "talks stalled", "that the envoy would return"]
+
+
+@pytest.fixture(scope="module")
+def attribution_nlp():
+    from newsprobe.core.pipeline import load_nlp
+
+    return load_nlp(["attribution"])
+
+
+def _sources(nlp, text: str) -> list[tuple[str, str | None]]:
+    from newsprobe.core.pipeline import analyse
+
+    (art,) = analyse([Article(id="t", text=text)], nlp=nlp)
+    return [(sp.label, (sp.attrs.get("source_resolved") or sp.attrs.get("source") or {}).get("text"))
+            for sp in art.layer("attribution")]
+
+
+def test_a_relative_after_a_name_in_apposition_is_that_name(attribution_nlp):
+    """ "Mouqawamah Music, a site that openly calls for ..." (PTC train) made the site an anonymous source, as
+    "Jaish al-Fatah, a coalition that said ..." would have been an unnamed group: the relative stands for the name
+    that the apposition describes. Without a name it stays what the noun says."""
+    assert _sources(attribution_nlp, "The attack was claimed by Jaish al-Fatah, a coalition that said it had "
+                    "fought the army for three days.")[-1] == ("named_org", "Jaish al-Fatah")
+    assert _sources(attribution_nlp, "Reporters spoke to Ahmad Khalil, a commander who said the road was "
+                    "closed.") == [("named_person", "Ahmad Khalil")]
+    assert _sources(attribution_nlp, "Reporters spoke to a commander who said the road was closed.") == [
+        ("official", "a commander")]
+
+
+def test_the_writer_naming_themself_is_the_author(attribution_nlp):
+    labels = [label for label, _ in _sources(attribution_nlp, "This reporter asked the ministry whether the "
+                                             "road was closed, and this author wrote that it was.")]
+    assert labels and set(labels) == {"author"}

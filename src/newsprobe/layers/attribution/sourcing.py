@@ -206,6 +206,10 @@ def core(span: Span) -> Span:
     return span
 
 
+# "this author exposed", "this reporter asked": the article's writer in the third person
+_SELF_REFERENCE = re.compile(r"^(?:this|your)\s+(?:author|writer|reporter|correspondent|columnist|journalist)$")
+
+
 def classify(doc: Doc, start: int, end: int, limit: int | None = None) -> SourceInfo:
     """Source type and affiliation of the source at `[start, end)`; `limit` bounds the search for an affiliation
     after it (the cue or content that follows)."""
@@ -218,6 +222,8 @@ def classify(doc: Doc, start: int, end: int, limit: int | None = None) -> Source
     after = affiliation_after(text, end, limit)
     if len(words) == 1 and words[0] in PRONOUNS | RELATIVE | DEMONSTRATIVE:
         return _pronoun(doc, span, words[0])
+    if _SELF_REFERENCE.match(" ".join(text[start:end].lower().split())):
+        return _pronoun(doc, span, "i")  # the writer naming themself: the author outside quotations, as "I" is
     if _DEFINITE_ANAPHOR.match(text[start:end].strip()):
         return SourceInfo("anonymous", anaphor="definite")
     sentence_rest = text[start : _sentence_end(span)]
@@ -342,13 +348,16 @@ def _quantity_of(span: Span) -> Span | None:
 
 def _relative_antecedent(span: Span) -> Span | None:
     """The noun phrase a relative "who"/"which"/"that" stands for: the noun its clause hangs on (the parse's `relcl`
-    head), with the words in front of it; else the noun phrase just before the pronoun."""
+    head), with the words in front of it, or the name that noun describes ("Jaish al-Fatah, a coalition that said":
+    Jaish al-Fatah, not an unnamed coalition); else the noun phrase just before the pronoun."""
     tok = span[0]
     doc = span.doc
     verb = tok.head
     for _ in range(3):
         if verb.dep_ in {"relcl", "acl"} and verb.head.pos_ in {"NOUN", "PROPN", "PRON"}:
             noun = verb.head
+            if noun.dep_ == "appos" and noun.head.pos_ == "PROPN" and noun.head.i < noun.i:
+                noun = noun.head
             left = min([noun.i] + [t.i for t in noun.lefts])
             return doc[left : noun.i + 1]
         if verb.head is verb:
