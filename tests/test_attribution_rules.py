@@ -492,3 +492,21 @@ def test_the_writer_naming_themself_is_the_author(attribution_nlp):
     labels = [label for label, _ in _sources(attribution_nlp, "This reporter asked the ministry whether the "
                                              "road was closed, and this author wrote that it was.")]
     assert labels and set(labels) == {"author"}
+
+
+def test_a_determiner_alone_is_no_source(nlp):
+    """ "The decision as to whether ..." (PTC train) was a statement by a source "The": a lone determiner names no
+    one, so the statement has no source, and its cue no verb: it is none."""
+    text = "The decision as to whether the city should go to war may be made soon. The minister said it would not."
+    doc = nlp(nlp.make_doc(text))
+
+    def seg(role: str, part: str, start: int = 0) -> att.Segment:
+        at = text.index(part, start)
+        return att.Segment(role, [[at, at + len(part)]], [0], [0.9])
+
+    add_attributions(doc, [
+        att.Statement(seg("content", "whether the city should go to war"), seg("source", "The"),
+                      seg("cue", "decision as to")),
+        att.Statement(seg("content", "it would not"), seg("source", "The minister"), seg("cue", "said")),
+    ])
+    assert [sp.text for sp, _ in layer_items(doc, "attribution")] == ["it would not"]

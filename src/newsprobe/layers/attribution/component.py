@@ -95,6 +95,7 @@ def quote_kind(text: str, start: int, end: int) -> str:
 
 
 _DETERMINERS = frozenset("a an the this that these those some any".split())
+_ARTICLES = frozenset({"a", "an", "the"})  # never a source alone; "that" and "this" may be (a relative, "this is")
 
 
 def _says_nothing(span: Span) -> bool:
@@ -141,6 +142,8 @@ def add_attributions(doc: Doc, statements: list[Statement]) -> None:
         st, cut = _cue_without_time(text_of(doc), st, dates)
         if st.cue is not None and NOT_SAID.match(" ".join(text_of(doc)[st.cue.start : st.cue.end].split())):
             continue
+        if st.source is not None and text_of(doc)[st.source.start : st.source.end].strip().lower() in _ARTICLES:
+            st = replace(st, source=None)  # "The" alone read as a source: no one is named
         if st.source is None and _no_speech(doc, st.cue) and not _THAT.match(span.text):
             continue
         attrs: dict[str, Any] = {"source": _part(doc, st.source), "cue": _part(doc, st.cue),
