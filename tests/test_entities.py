@@ -295,3 +295,27 @@ def test_a_company_head_word_ends_no_persons_name(name):
     words = name.split()
     assert _not_a_person(words, 0, len(words), set()) == (0, "ORG")
     assert _not_a_person(["Dick", "Clark"], 0, 2, set()) == (0, "PERSON")
+
+
+def test_a_title_before_a_name_makes_the_name_a_persons(nlp):
+    """A PTC article had "Trump" as an ORG 28 times: NER read most bare "Trump"s as an organisation ("the Trump
+    administration"), but "President Trump" says whose name it is. Here NER's votes are set by hand: ORG twice,
+    PERSON once, after "President"."""
+    from newsprobe.layers.entities.component import Mention
+
+    fixer = next(proc for name, proc in nlp.pipeline if name == "newsprobe/entities")
+    doc = nlp("President Voss spoke . Voss left . Voss won .")
+    words = [t.text for t in doc]
+    fixer.headline = set()
+
+    def mentions(first_label: str) -> list:
+        out = []
+        for start, label in ((1, first_label), (4, "ORG"), (7, "ORG")):
+            m = Mention(start, start + 1)
+            m.votes[label] += 1.0
+            out.append(m)
+        return out
+
+    assert {m.label for ms in fixer._vote(doc, words, mentions("PERSON")).values() for m in ms} == {"PERSON"}
+    # without NER ever calling it a person, a title word alone decides nothing
+    assert {m.label for ms in fixer._vote(doc, words, mentions("ORG")).values() for m in ms} == {"ORG"}

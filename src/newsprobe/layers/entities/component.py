@@ -657,6 +657,10 @@ class EntityFixer:
             label, best = max(total.items(), key=lambda kv: kv[1], default=("", 0.0))
             if best <= 0:
                 continue
+            if label != "PERSON" and total.get("PERSON", 0) > 0 and any(
+                m.start > 0 and words[m.start - 1].rstrip(".") in PERSON_TITLES for m in ms
+            ):
+                label = "PERSON"  # "President Trump" once outweighs NER's "Trump" ORG in "the Trump administration"
             score = round(best / (sum(total.values()) + 1.0), 3)
             canonical = self._canonical(doc, ms, label)
             for m in ms:
@@ -931,6 +935,12 @@ def _source(m: Mention) -> str:
 
 # Words that end a company's or an institution's name and no person's: NER reads "Patriot Coal", "Murray Energy"
 # as people. Left out on purpose: words that are also surnames ("Steel", "Banks", "King", "Young").
+# Words before a name that make it a person's ("President Trump", "Sen. Graham", "King Salman").
+PERSON_TITLES = frozenset(
+    "President Mr Mrs Ms Dr Sen Senator Rep Representative Gov Governor Secretary Minister Premier Chancellor Judge "
+    "Justice King Queen Prince Princess Pope Sheikh Imam Rabbi Reverend Rev Gen Col Lt Sgt Capt Mayor Ambassador "
+    "Commissioner Speaker Chairman Chairwoman Professor Prof".split()
+)
 CORPORATE_HEADS = frozenset(
     "Coal Energy Oil Petroleum Motors Airlines Airways Bank Bancorp Capital Partners Holdings Industries Systems "
     "Technologies Pharmaceuticals Pharma Communications Telecom Foods Mining Resources Insurance Entertainment "
