@@ -24,7 +24,7 @@ from importlib import resources
 
 from newsprobe.core.dates import dateline as dateline_of
 from newsprobe.core.model import Removed
-from newsprobe.io.titles import SITE_NAME, key, strip_site_name
+from newsprobe.io.titles import SITE_NAME, TITLE_PARTS, key, strip_site_name
 
 # Reasons, shared with the tests and the report so that one wording is used everywhere.
 SECTION = "section label (moved to metadata)"
@@ -121,8 +121,6 @@ _RELATED_HEADERS = frozenset(
         "must read", "must reads", "leggi anche", "leia também", "lea también", "lire aussi", "mehr zum thema",
     }
 )  # fmt: skip
-# A headline and a part the other form of it lacks: "Opinion | Headline", "Headline: the subtitle".
-_TITLE_PARTS = re.compile(r"\s*:\s+|\s+(?:[|\-–—·»/]|::)\s+")
 _BYLINE = re.compile(r"^(?:by|von|par|por)\s+\S", re.I)
 _POLL_OPENING = r"^(?:please\s+)?take our (?:quick\s+)?(?:poll|survey)\b"
 # Lines of a web form or poll embedded in the page (a plugin's hidden field label, its consent lines): whole lines,
@@ -325,7 +323,7 @@ def _same_title(line: str, title: str) -> bool:
     if a == b:
         return True
     for whole, part in ((title, a), (line, b)):
-        for m in _TITLE_PARTS.finditer(whole):
+        for m in TITLE_PARTS.finditer(whole):
             if part in (key(whole[: m.start()]), key(whole[m.end() :])):
                 return True
     words_a, words_b = ({key(w) for w in s.split()} - {""} for s in (line, title))

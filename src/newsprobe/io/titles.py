@@ -17,8 +17,9 @@ from urllib.parse import urlsplit
 
 # Between a headline and the site's name: spaced bars, dashes, bullets ("Headline | Site", "Headline - Site").
 _SEPARATOR = re.compile(r"\s+(?:[|\-–—·»/]|::)\s+")
-# Within a site's name: "Bangkok Post: news".
-_PARTS = re.compile(r"\s*:\s+|\s+(?:[|\-–—·»/]|::)\s+")
+# Between the parts of a title or a site's name: the separators above, or a colon ("Opinion | Headline",
+# "Headline: the subtitle", "Bangkok Post: news").
+TITLE_PARTS = re.compile(r"\s*:\s+|" + _SEPARATOR.pattern)
 # After a site's name that opens the title: the same, a colon, or a hyphen glued to the headline ("PressTV-Sun to").
 _LEADING_SEPARATOR = re.compile(r"\s*[|:–—·»]\s*|\s+-\s+|-(?=[A-Z0-9])")
 # Second-level labels under a country's domain: "bbc.co.uk" is "bbc", not "co".
@@ -78,7 +79,7 @@ def is_site(text: str, names: Collection[str]) -> bool:
         return True
     if any(len(k) >= MIN_PREFIX and 2 * len(k) >= len(name) and name.startswith(k) for name in names):
         return True
-    first, *rest = _PARTS.split(text, maxsplit=1)
+    first, *rest = TITLE_PARTS.split(text, maxsplit=1)
     return bool(rest) and key(first) in names and len(rest[0].split()) <= 2
 
 
