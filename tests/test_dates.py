@@ -186,3 +186,12 @@ def test_the_report_does_not_call_a_length_of_time_absolute():
 )
 def test_a_month_or_day_the_sentence_looks_forward_to_is_the_next_one(nlp, text, expression, value):
     assert dates(nlp, text)[expression]["value"] == value
+
+
+def test_model_numbers_and_tallies_are_no_years(nlp):
+    """A tech page had "the RTX 2060" and "a total score of 2072" as the years 2060 and 2072."""
+    found = dates(nlp, "The GTX 1660 is close to the RTX 2060 in speed, and the old design earned a total score "
+                       "of 2072.")
+    assert not any(v["value"] for v in found.values()), found
+    assert dates(nlp, "OBAMA WITH FARRAKHAN IN 2005")["2005"]["value"] == "2005-01-01"
+    assert dates(nlp, "Turnout in the EU 2019 elections rose.")["2019"]["value"] == "2019-01-01"

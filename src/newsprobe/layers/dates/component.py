@@ -77,6 +77,25 @@ def _figurative(ent: Span) -> bool:
     return i >= 2 and doc[i - 2].lower_ in ("a", "an") and doc[i - 1].pos_ in ("NOUN", "ADJ")  # "a brighter tomorrow"
 
 
+_YEAR_LIKE = re.compile(r"\d{4}")
+_YEAR_PREFIXES = frozenset({"FY", "AD", "BC", "CE", "BCE", "COP", "EXPO", "UEFA", "FIFA", "WWII"})  # years after all
+_TALLY_NOUNS = frozenset({"score", "total", "number", "sum", "rating", "tally", "count"})
+
+
+def _code_number(ent: Span) -> bool:
+    """A four-digit number NER took for a year that is a model number or a tally: "the RTX 2060", "GTX 1660",
+    "a total score of 2072". An upper-case code that names nothing right before it, or "score of", says so; "FY
+    2020" and "the EU 2019 elections" are years."""
+    if len(ent) != 1 or not _YEAR_LIKE.fullmatch(ent.text) or ent.start == 0:
+        return False
+    doc, i = ent.doc, ent.start
+    before = doc[i - 1].text
+    if before.isalpha() and before.isupper() and 2 <= len(before) <= 5 and before not in _YEAR_PREFIXES \
+            and not doc[i - 1].ent_type_ and not doc[i - 1].is_stop:  # "the EU 2019 elections", "IN 2005"
+        return True
+    return i >= 2 and before.lower() == "of" and doc[i - 2].lower_ in _TALLY_NOUNS
+
+
 def _expressions(doc: Doc) -> list[Span]:
     """DATE entities that name a time (split where one holds several full dates), TIME entities that name a day, ISO
     dates spaCy missed, and the shared grammar's time phrases that NER missed."""
@@ -92,7 +111,7 @@ def _expressions(doc: Doc) -> list[Span]:
                     if sp is not None and (not spans or sp.start >= spans[-1].end):
                         spans.append(sp)
                 continue
-            if _figurative(ent):
+            if _figurative(ent) or _code_number(ent):
                 continue
             start = ent.start
             floor = spans[-1].end if spans else 0  # never back into the date before ("Monday Monday")
