@@ -510,3 +510,13 @@ def test_a_determiner_alone_is_no_source(nlp):
         att.Statement(seg("content", "it would not"), seg("source", "The minister"), seg("cue", "said")),
     ])
     assert [sp.text for sp, _ in layer_items(doc, "attribution")] == ["it would not"]
+
+
+def test_the_noun_after_a_noun_is_the_same_unnamed_source(attribution_nlp):
+    """RT: "A doctor on the scene told Ruptly ..." then "“It's a shame ...,” the doctor said": the second statement
+    was unresolved; "the doctor" is the doctor brought in before, anonymous. "The officer" with no officer before
+    keeps its own type."""
+    text = ("A doctor on the scene told reporters that he tried to save one of the wounded. “It is a shame,” the "
+            "doctor said. The officer said it was over.")
+    assert _sources(attribution_nlp, text) == [("anonymous", "A doctor"), ("anonymous", "A doctor"),
+                                               ("official", "The officer")]

@@ -187,6 +187,10 @@ def _describe_source(doc: Doc, st: Statement, attrs: dict[str, Any], previous: l
     if info.resolved is not None and info.resolved != (st.source.start, st.source.end):
         attrs["source_resolved"] = _mention(doc, *info.resolved)
     if info.anaphor is None:
+        if info.source_type == "unresolved":
+            earlier = _same_noun_before(text[st.source.start : st.source.end], previous)
+            if earlier is not None:
+                _copy(attrs, earlier)
         return
     if info.anaphor == "first":
         enclosing = _enclosing(st.source.start, previous) if inside_quotes(text, st.source.start) else None
@@ -202,6 +206,24 @@ def _describe_source(doc: Doc, st: Statement, attrs: dict[str, Any], previous: l
         _fallback(doc, st.source, info, attrs, previous)
         return
     _copy(attrs, antecedent)
+
+
+_DEFINITE_NOUN = re.compile(r"the\s+([a-z][a-z-]+)", re.I)
+
+
+def _same_noun_before(source: str, previous: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """ "the doctor" after "A doctor on the scene told Ruptly ...": the latest earlier statement whose source brought
+    in someone new by the same noun ("a doctor", "an army doctor") and has a type of its own, which "the doctor"
+    then takes (anonymous there, not unresolved)."""
+    m = _DEFINITE_NOUN.fullmatch(" ".join(source.split()))
+    if m is None:
+        return None
+    noun = re.compile(rf"^an?\s+(?:[\w-]+\s+){{0,2}}{re.escape(m.group(1).lower())}\b")
+    for attrs in reversed(previous):
+        src = attrs.get("source")
+        if src is not None and attrs["source_type"] != "unresolved" and noun.match(src["text"].lower()):
+            return attrs
+    return None
 
 
 def _quoted_speakers(text: str, statements: list[dict[str, Any]]) -> None:
