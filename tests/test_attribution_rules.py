@@ -168,6 +168,11 @@ def test_prepare_cuts_windows_at_sentences_and_covers_every_piece():
         ("The interior ministry said the talks failed.", "The interior ministry", "official", None),
         ("An army spokesman said the talks failed.", "An army spokesman", "official", "army"),
         ("Human Rights Watch said the talks failed.", "Human Rights Watch", "named_org", None),
+        # real pages: a company named before by what it does; research; a person named before by age
+        ("The automaker says it will sell the car in 2022.", "The automaker", "named_org", None),
+        ("The utility said it will monitor the weather.", "The utility", "named_org", None),
+        ("Some research suggests that fiber cuts cravings.", "Some research", "document", None),
+        ("The 56-year-old said he was excited.", "The 56-year-old", "named_person", None),
         ("They said the talks failed.", "They", "unresolved", None),
         # a headline: NER reads the title-case role noun as a PERSON
         ("Rebel Commanders Accuse Jaish al-Fatah of Abandoning Front", "Rebel Commanders", "anonymous", "Rebel"),

@@ -93,7 +93,8 @@ ORG_HEADS = frozenset("""
 campaign administration team committee council board party association organization organisation company firm
 corporation bank university institute center centre commission foundation union agency department congress senate
 house parliament club network group coalition movement alliance federation league service services states nations
-countries bureau fund
+countries bureau fund automaker carmaker utility retailer airline insurer lender broadcaster manufacturer startup
+publisher studio label operator conglomerate
 """.split())
 DOCUMENT_HEADS = frozenset("""
 report reports poll polls polling survey surveys study studies statement statements letter letters email emails memo
@@ -101,7 +102,7 @@ memos document documents complaint complaints filing filings lawsuit lawsuit dat
 analyses findings finding records record inquiry investigation investigations review audit article articles tweet
 tweets message release transcript law laws bill bills rule rules regulation regulations
 returns indictment ruling decision order guidance guidelines assessment estimate estimates numbers count
-census program programme case platform video videos footage recording tape photo photos
+census program programme case platform video videos footage recording tape photo photos research
 """.split())
 MEDIA_HEADS = frozenset("""
 reporter reporters journalist journalists correspondent correspondents newspaper newspapers paper outlet outlets
@@ -131,6 +132,7 @@ _AFFILIATION = re.compile(
     r"^\s*,?\s*(?:close to|near to|linked to|affiliated with|loyal to|within|inside|in|from|at|with|of|for|on)\s+"
     r"(?:the\s+)?(?P<name>[A-Z][\w'’.-]*(?:\s+(?:(?:of|for|the|and|al|el|de)\s+)*[A-Z][\w'’.-]*)*)"
 )
+_AGE = re.compile(r"\d{1,3}-year-old")
 _DEFINITE_ANAPHOR = re.compile(r"^(?:the|these|those|this|that)\s+(?:\w+\s+)?(?P<head>sources?|officials?)$", re.I)
 # Said of the source itself, in its span or the rest of its sentence: the reporter kept the name back on purpose.
 _ANONYMITY = re.compile(
@@ -269,8 +271,8 @@ def classify(doc: Doc, start: int, end: int, limit: int | None = None) -> Source
         # "the justice" right after Ginsburg spoke: that person, if the statement just before is hers
         near = "role_near" if first in {"the", "this"} and head in ROLE_TITLES else None
         return SourceInfo("official", _affiliation(span, after, prefix=head in SPEAKER_ROLES), anaphor=near)
-    if first in {"the", "this"} and head in PERSON_DESCRIPTIONS:
-        return SourceInfo("named_person", anaphor="role")
+    if first in {"the", "this"} and (head in PERSON_DESCRIPTIONS or _AGE.fullmatch(head)):
+        return SourceInfo("named_person", anaphor="role")  # "the businessman", "the 56-year-old": named before
     if head in ORG_HEADS:
         if head in {"group", "groups", "coalition", "camp", "camps"} and not labels:
             return SourceInfo("unnamed_group")
