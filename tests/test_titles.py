@@ -97,3 +97,16 @@ def test_prepare_strips_the_outlet_tagline_and_the_title() -> None:
     art = prepare(doc)
     assert (art.outlet, art.title) == ("Harbor Daily", "Ferry Fares Rise Again")
     assert art.text.startswith("Ferry Fares Rise Again\n\n")
+
+
+def test_a_page_sized_title_is_left_alone_and_fast() -> None:
+    """Comparisons over a title's separators are quadratic in its length: a 140,000-character "title" of separators
+    (a feed that put the page in its title field) took minutes before a length limit; now it is left as it is."""
+    import time
+
+    huge = "word | " * 20_000
+    start = time.perf_counter()
+    assert strip_site_name(huge, HARBOR) == (huge, [])
+    c = clean_text("x y z\n\n" + huge + "\n\n" + BODY, title="a - " * 5_000, site_names=HARBOR)
+    assert time.perf_counter() - start < 2.0
+    assert BODY.split("\n\n")[0] in c.text

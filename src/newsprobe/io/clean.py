@@ -24,7 +24,7 @@ from importlib import resources
 
 from newsprobe.core.dates import dateline as dateline_of
 from newsprobe.core.model import Removed
-from newsprobe.io.titles import SITE_NAME, TITLE_PARTS, key, strip_site_name
+from newsprobe.io.titles import MAX_TITLE, SITE_NAME, TITLE_PARTS, key, strip_site_name
 
 # Reasons, shared with the tests and the report so that one wording is used everywhere.
 SECTION = "section label (moved to metadata)"
@@ -322,6 +322,8 @@ def _same_title(line: str, title: str) -> bool:
         return False
     if a == b:
         return True
+    if len(line) > MAX_TITLE or len(title) > MAX_TITLE:
+        return False  # no headline is that long: the part-by-part comparison would be quadratic
     for whole, part in ((title, a), (line, b)):
         for m in TITLE_PARTS.finditer(whole):
             if part in (key(whole[: m.start()]), key(whole[m.end() :])):

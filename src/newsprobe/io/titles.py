@@ -28,6 +28,9 @@ MIN_NAME = 3  # a shorter "name" (an initial, "tv") would match too much
 MIN_PREFIX = 6  # a shortened name ("Inexhibit" for "Inexhibit magazine") has this many letters at least
 MIN_GLUED = 5  # "PressTV-Sun": a name glued to the headline by a hyphen is this long, or a word like "Pro-" it is not
 SITE_NAME = "site name in the title (the outlet)"
+# No headline is longer; a "title" that is (a whole page in a feed's title field) is left as it is, and the
+# comparisons over its separators, quadratic in its length, are never made.
+MAX_TITLE = 500
 
 
 def key(text: str) -> str:
@@ -91,7 +94,7 @@ def strip_site_name(title: str, names: Collection[str]) -> tuple[str, list[str]]
     popular news platform: Story"), and only for the site's very name, glued or not ("PressTV-Sun to cool down"). What
     is left must still hold a few letters: a title that is only the site's name stays.
     """
-    if not names or not title:
+    if not names or not title or len(title) > MAX_TITLE:
         return title, []
     cut: list[str] = []
     for m in _SEPARATOR.finditer(title):
