@@ -112,13 +112,18 @@ def encodings(data: bytes) -> None:
 
 def clean(data: bytes) -> None:
     from newsprobe.io.clean import clean_text
+    from newsprobe.io.titles import outlet_name, site_names
 
     raw = _text(data)
-    title = raw.split("\n", 1)[0][:80] if data[:1] == b"T" else None
-    cleaned = clean_text(raw, title=title)
+    title = raw.split("\n", 1)[0] if data[:1] == b"T" else None  # any length: the title comparisons are bounded
+    outlet = raw.rsplit("\n", 1)[-1][:200] if b"|" in data[:64] else None
+    names = site_names(outlet, f"https://www.{outlet or 'example'}.com/x")
+    cleaned = clean_text(raw, title=title, site_names=names)
     assert isinstance(cleaned.text, str)
+    assert isinstance(outlet_name(outlet, "https://example.com/x"), (str, type(None)))
     for removed in cleaned.removed:
         assert removed.line >= 1 and removed.reason
+        assert removed.text in raw, removed  # a removed piece (a line, or a site name off one) is text of the input
 
 
 def quantities(data: bytes) -> None:
@@ -189,7 +194,9 @@ def seeds(name: str) -> list[bytes]:
         "encodings": [b"\x00" + SENTENCE.encode(), b"\x01" + "قال المتحدث".encode("cp1256"),
                       b"\x02" + SENTENCE.encode("utf-16-le")],
         "clean": [("Home > World > Syria\nShare\n" + SENTENCE + "\n\nCopyright 2016 X. All rights reserved.").encode(),
-                  ("TTitle\nSyria\nMonday 29 August 2016\n" + SENTENCE).encode()],
+                  ("TTitle\nSyria\nMonday 29 August 2016\n" + SENTENCE).encode(),
+                  ("THarborTV-Title of it | Harbor Daily\nimmunology\nTitle of it\n" + SENTENCE
+                   + "\nHarbor Daily").encode()],
         "quantities": [SENTENCE.encode(), b"Between 10 and 20 per cent of 1.5 million voters, at least two dozen."],
         "dates": [b"\x10\x07Mon Aug 29, 2016 1:31", b"\x10\x07last Tuesday", b"\x10\x082016-08-29T10:00:00Z",
                   b"\x0f\x01the 3rd of March"],
