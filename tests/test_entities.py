@@ -319,3 +319,20 @@ def test_a_title_before_a_name_makes_the_name_a_persons(nlp):
     assert {m.label for ms in fixer._vote(doc, words, mentions("PERSON")).values() for m in ms} == {"PERSON"}
     # without NER ever calling it a person, a title word alone decides nothing
     assert {m.label for ms in fixer._vote(doc, words, mentions("ORG")).values() for m in ms} == {"ORG"}
+
+
+def test_places_armies_enter_and_names_of_provinces_are_places(nlp):
+    """Conflict news: NER called "Daraa" (a Syrian city the gazetteer knows) an ORG in "the army entered Daraa" and
+    in "Daraa governorate", and "Logar" an ORG after "Logar province". A person's name before "City" stays a
+    person's."""
+    def labels(text: str) -> set[tuple[str, str]]:
+        doc = run(nlp, text)
+        return {(e.text, e.label_) for e in doc.spans["entity"]}
+
+    assert labels("The army entered Daraa on Monday.") == {("Daraa", "GPE")}
+    assert ("Daraa", "GPE") in labels("Clashes erupted in Daraa governorate.")
+    found = labels("The helicopter crashed in Logar province south of Kabul. Fighting in Logar has grown, "
+                   "officials said.")
+    assert ("Logar", "GPE") in found and ("Logar", "ORG") not in found
+    found = labels("Hillary Clinton spoke on Monday. Like Clinton and her allies, he agreed.\nClinton City…")
+    assert ("Clinton", "PERSON") in found

@@ -62,7 +62,9 @@ POSSESSIVE = frozenset({"'s", "’s", "'", "’", "ʼs"})
 DETERMINERS = frozenset({"the", "The", "THE"})
 # A preposition right before a name is evidence of a place ("fighters from Raqqa").
 PLACE_CUES = frozenset(
-    "in from near at into across outside inside toward towards around throughout within via".split()
+    "in from near at into across outside inside toward towards around throughout within via"
+    # what armies do to places: "the army entered Daraa", "rebels shelled Douma"
+    " entered captured recaptured retook seized stormed shelled besieged liberated evacuated".split()
 )
 # Adjectival endings: "Takfiri terrorists", "Salafist groups" describe people, they are not organisations.
 _ADJ_SUFFIX = re.compile(r"(?:i|ist|ite|ian|ic|ish|ese)$")
@@ -562,7 +564,8 @@ class EntityFixer:
             p.start > 0
             and words[p.start - 1].lower() in PLACE_CUES
             and not (p.end < len(words) and words[p.end] in POSSESSIVE)
-        )  # "in Obama’s view" is no place
+        ) or (p.end < len(words) and words[p.end].lower() in AREA_WORDS)  # "in Obama’s view" is no place;
+        # "Daraa governorate", "Logar province" are
         if ner_label in ("GPE", "LOC"):
             ok = True
         elif trust == "common":
@@ -667,6 +670,13 @@ class EntityFixer:
                 m.label, m.canonical, m.score = label, canonical, score
                 m.source = _source(m)
             out[key] = ms
+        # "Fighting in Logar" after "Logar province": the bare name is that place, whatever NER called it
+        areas = {tuple(words[m.start : m.end - 1]) for ms in out.values() for m in ms
+                 if m.label in PLACE_LABELS and m.end - m.start >= 2 and words[m.end - 1].lower() in AREA_WORDS}
+        for ms in out.values():
+            if ms[0].label == "ORG" and all(tuple(words[m.start : m.end]) in areas for m in ms):  # not "Clinton"
+                for m in ms:
+                    m.label = "GPE"
         return out
 
     def _standalone(self, doc: Doc, words: list[str], m: Mention) -> bool:
