@@ -14,13 +14,13 @@ time instead of being lost or blowing the recursion limit in the extractor.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
 
 from newsprobe.core.model import Document, word_count
 from newsprobe.io.read.common import UnreadableInput
+from newsprobe.io.titles import outlet_from_url
 
 _HTML_START = re.compile(
     r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
@@ -105,7 +105,7 @@ def read_html(html: str, source: str, url: str | None = None) -> Document:
         source=source,
         text=text,
         url=url,
-        outlet=extracted.sitename or _host(url),
+        outlet=extracted.sitename or outlet_from_url(url),
         title=extracted.title,
         section=section or (categories[0] if categories else None),
         published=published,
@@ -235,13 +235,3 @@ def _primary_language(tag: str | None) -> str | None:
         return None
     primary = re.split(r"[-_,;\s]", tag.strip(), maxsplit=1)[0].lower()
     return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None
-
-
-def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:
-        return None
-    return host.removeprefix("www.") or None

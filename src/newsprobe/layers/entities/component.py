@@ -560,12 +560,13 @@ class EntityFixer:
     def _gazetteer_vote(self, doc: Doc, words: list[str], p: Mention, ner_label: str | None) -> None:
         """The gazetteer's vote for a place name, given what NER called the span (None: nothing)."""
         trust = self._trust(words, p)
+        # a preposition or an army's verb before the name ("in Obama’s view" is no place), or an area word after
+        # it ("Daraa governorate", "Logar province")
         cue = (
             p.start > 0
             and words[p.start - 1].lower() in PLACE_CUES
             and not (p.end < len(words) and words[p.end] in POSSESSIVE)
-        ) or (p.end < len(words) and words[p.end].lower() in AREA_WORDS)  # "in Obama’s view" is no place;
-        # "Daraa governorate", "Logar province" are
+        ) or (p.end < len(words) and words[p.end].lower() in AREA_WORDS)
         if ner_label in ("GPE", "LOC"):
             ok = True
         elif trust == "common":
@@ -943,14 +944,14 @@ def _source(m: Mention) -> str:
     return "consistency"
 
 
-# Words that end a company's or an institution's name and no person's: NER reads "Patriot Coal", "Murray Energy"
-# as people. Left out on purpose: words that are also surnames ("Steel", "Banks", "King", "Young").
 # Words before a name that make it a person's ("President Trump", "Sen. Graham", "King Salman").
 PERSON_TITLES = frozenset(
     "President Mr Mrs Ms Dr Sen Senator Rep Representative Gov Governor Secretary Minister Premier Chancellor Judge "
     "Justice King Queen Prince Princess Pope Sheikh Imam Rabbi Reverend Rev Gen Col Lt Sgt Capt Mayor Ambassador "
     "Commissioner Speaker Chairman Chairwoman Professor Prof".split()
 )
+# Words that end a company's or an institution's name and no person's: NER reads "Patriot Coal", "Murray Energy"
+# as people. Left out on purpose: words that are also surnames ("Steel", "Banks", "King", "Young").
 CORPORATE_HEADS = frozenset(
     "Coal Energy Oil Petroleum Motors Airlines Airways Bank Bancorp Capital Partners Holdings Industries Systems "
     "Technologies Pharmaceuticals Pharma Communications Telecom Foods Mining Resources Insurance Entertainment "
