@@ -110,3 +110,13 @@ def test_a_page_sized_title_is_left_alone_and_fast() -> None:
     c = clean_text("x y z\n\n" + huge + "\n\n" + BODY, title="a - " * 5_000, site_names=HARBOR)
     assert time.perf_counter() - start < 2.0
     assert BODY.split("\n\n")[0] in c.text
+
+
+def test_outlet_name_that_names_nothing_gives_way_to_the_address() -> None:
+    page = "https://www.harbordaily.com/2019/11/19/story/"
+    assert outlet_name("https://www.harbordaily.com", page) == "harbordaily.com"  # one site, not two in a table
+    assert outlet_name("https://harbordaily.com/", None) == "harbordaily.com"
+    assert outlet_name("Copyright 2014", page) == "harbordaily.com"
+    assert outlet_name("© 2019 All rights reserved.", page) == "harbordaily.com"
+    assert outlet_name("Copyright 2014", None) is None
+    assert outlet_name("Copyright Media Group", page) == "Copyright Media Group"  # a name after the word stays

@@ -31,6 +31,9 @@ SITE_NAME = "site name in the title (the outlet)"
 # No headline is longer; a "title" that is (a whole page in a feed's title field) is left as it is, and the
 # comparisons over its separators, quadratic in its length, are never made.
 MAX_TITLE = 500
+# Site "names" that name nothing: a web address, or a copyright line with no name in it ("Copyright 2014", "© 2019").
+_ADDRESS = re.compile(r"(?i)\s*https?://\S+\s*$")
+_COPYRIGHT = re.compile(r"(?i)\s*(?:copyright|\(c\)|©)[\s\d.,-]*(?:all rights reserved\.?)?\s*$")
 
 
 def key(text: str) -> str:
@@ -120,7 +123,12 @@ def strip_site_name(title: str, names: Collection[str]) -> tuple[str, list[str]]
 def outlet_name(outlet: str | None, url: str | None) -> str | None:
     """The outlet without a tagline, when the page's site name has one and its address says which part is the name
     ("LinkNaija | Nigeria's popular news platform" at linknaija.com -> "LinkNaija"); the address's host when the page
-    names no site."""
+    names no site, or gives as its name an address ("https://www.hawaiinewsnow.com") or a copyright line ("Copyright
+    2014"): an outlets table must not list a site twice, once by name and once by address, nor a year as an outlet."""
+    if outlet and _ADDRESS.match(outlet):
+        outlet = outlet_from_url(outlet.strip())
+    elif outlet and _COPYRIGHT.match(outlet):
+        outlet = None
     if not outlet:
         return outlet_from_url(url)
     label = host_label(url)
