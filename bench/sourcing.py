@@ -81,7 +81,11 @@ final.
     text += (f"\nGold anonymous statements: {dev['anonymous_gold']} (development), {held['anonymous_gold']} "
              f"(held-out: its anonymous recall rests on few statements). The rules before issue 11 knew six types "
              f"(no document, unnamed_group, author), so their exact type accuracy is low by construction; the "
-             f"anonymous figures compare like with like. Time: {seconds['development']:.0f} s and "
+             f"anonymous figures compare like with like. Of the statements typed `unresolved`, "
+             f"{dev['unresolved_unsourced_share']:.1%} (development) and {held['unresolved_unsourced_share']:.1%} "
+             f"(held-out) of all predicted statements have no source at all, with an agentless cue ('are expected "
+             f"to', 'reportedly'): the guideline's `unresolved`, not sources the rules failed to type (they were "
+             f"`author` before 2026-11-30). Time: {seconds['development']:.0f} s and "
              f"{seconds['heldout']:.0f} s including the parse, on a loaded machine.\n")
     for part, label in (("heldout", "Held-out"), ("development", "Development")):
         conf = results[part]["confusion"]

@@ -466,6 +466,32 @@ def test_a_statement_with_no_source_and_no_verb_in_its_cue_is_none(nlp):
         "A truce", "Talks", "talks stalled", "that the envoy would return"]
 
 
+def test_a_view_whose_holder_is_kept_back_is_not_the_authors(nlp):
+    """ "is said to", "have been accused of", "reportedly" with no source name nobody, but they are not the article's
+    own voice either: the sourcing guideline types them `unresolved` (they were `author`, which counted hearsay as
+    the outlet speaking). "seems" in the article's voice, a passive with its agent, and "We expect" stay the
+    author's or the agent's."""
+    text = ("The founder is said to be in Dubai. The firm has been accused of fraud. Talks reportedly stalled. "
+            "The deal seems close. The plan was criticised by the mayor. We expect a deal.")
+    doc = nlp(nlp.make_doc(text))
+
+    def seg(role: str, part: str) -> att.Segment:
+        start = text.index(part)
+        return att.Segment(role, [[start, start + len(part)]], [0], [0.9])
+
+    add_attributions(doc, [
+        att.Statement(seg("content", "The founder"), None, seg("cue", "is said to")),
+        att.Statement(seg("content", "of fraud"), None, seg("cue", "has been accused")),
+        att.Statement(seg("content", "Talks"), None, seg("cue", "reportedly")),
+        att.Statement(seg("content", "The deal"), None, seg("cue", "seems")),
+        att.Statement(seg("content", "The plan"), None, seg("cue", "was criticised by the mayor")),
+        att.Statement(seg("content", "a deal"), seg("source", "We"), seg("cue", "expect")),
+    ])
+    assert [(sp.text, sp.label_) for sp, _ in layer_items(doc, "attribution")] == [
+        ("The founder", "unresolved"), ("of fraud", "unresolved"), ("Talks", "unresolved"), ("The deal", "author"),
+        ("The plan", "author"), ("a deal", "author")]
+
+
 @pytest.fixture(scope="module")
 def attribution_nlp():
     from newsprobe.core.pipeline import load_nlp

@@ -113,6 +113,23 @@ VERBLESS_CUES = frozenset({"according to", "reportedly", "allegedly", "purported
 
 
 _THAT = re.compile(r"[\"'“‘]?that\b", re.I)
+# Adverbs that report someone's word without naming them.
+_HEARSAY = frozenset({"reportedly", "allegedly", "purportedly", "supposedly", "reputedly"})
+
+
+def _agentless(doc: Doc, cue: Segment | None) -> bool:
+    """A cue that reports a view while keeping back whose it is: a passive with no "by" ("is said to", "are expected
+    to", "was reported", "have been accused of", "is seen as") or a hearsay adverb ("reportedly"). Such a statement
+    is not the article's own voice, so it is not typed `author`; the sourcing guideline types it `unresolved`."""
+    if cue is None:
+        return False
+    span = doc.char_span(cue.start, cue.end, alignment_mode="expand")
+    if span is None:
+        return False
+    if any(t.lower_ in _HEARSAY for t in span):
+        return True
+    return any(t.dep_ == "auxpass" for t in span) and not any(
+        c.dep_ == "agent" for t in span if t.tag_ == "VBN" for c in t.children)
 
 
 def _no_speech(doc: Doc, cue: Segment | None) -> bool:
@@ -176,9 +193,9 @@ def _describe_source(doc: Doc, st: Statement, attrs: dict[str, Any], previous: l
         enclosing = _enclosing(anchor, previous) if inside_quotes(text, anchor) else None
         if enclosing is not None:
             _copy(attrs, enclosing)
-        else:
+        elif not _agentless(doc, st.cue):
             attrs["source_type"] = "author"
-        return
+        return  # "is said to", "reportedly": somebody is, but nobody is named; `unresolved` (the guideline's type)
     limit = min(x for x in (st.cue.start if st.cue and st.cue.start > st.source.end else None,
                             st.content.start if st.content.start > st.source.end else None, len(text))
                 if x is not None)

@@ -10,7 +10,9 @@ A gold statement is found when a predicted statement's content covers at least h
 gold and predicted statements are paired one to one, largest overlap first. The figures, over found statements
 unless said otherwise:
 
-* `unresolved_share`: predicted statements (all, found or not) whose source type is `unresolved`;
+* `unresolved_share`: predicted statements (all, found or not) whose source type is `unresolved`, and
+  `unresolved_unsourced_share` those of them with no source span (an agentless "is said to", "reportedly": the
+  guideline's `unresolved`, not a source the rules failed to type);
 * `anonymous_vs_named_accuracy`: the prediction is right when it says anonymous for a gold anonymous source, and a
   type other than anonymous and unresolved for any other (unresolved is right only for a gold unresolved);
   `always_named_accuracy` is that of always answering a named type, the baseline to beat;
@@ -111,7 +113,7 @@ def _named_right(gold_type: str, pred_type: str) -> bool:
 
 def score(articles: list[GoldArticle], predictions: list[list[dict[str, Any]]]) -> dict[str, Any]:
     """The figures above for gold articles and, per article, the predicted statements ({content, type})."""
-    n_gold = n_pred = found = unresolved = 0
+    n_gold = n_pred = found = unresolved = unsourced = 0
     named_right = always_named = type_right = 0
     anon_gold = anon_found_right = anon_pred = anon_pred_right = 0
     confusion: dict[str, Counter[str]] = defaultdict(Counter)
@@ -119,6 +121,7 @@ def score(articles: list[GoldArticle], predictions: list[list[dict[str, Any]]]) 
         n_gold += len(art.statements)
         n_pred += len(pred)
         unresolved += sum(p["type"] == "unresolved" for p in pred)
+        unsourced += sum(p["type"] == "unresolved" and not p.get("sourced", True) for p in pred)
         anon_gold += sum(g["type"] == "anonymous" for g in art.statements)
         for i, j in pair(art.statements, pred):
             g, p = art.statements[i]["type"], pred[j]["type"]
@@ -141,6 +144,7 @@ def score(articles: list[GoldArticle], predictions: list[list[dict[str, Any]]]) 
         "found": found,
         "found_share": share(found, n_gold),
         "unresolved_share": share(unresolved, n_pred),
+        "unresolved_unsourced_share": share(unsourced, n_pred),
         "anonymous_vs_named_accuracy": share(named_right, found),
         "always_named_accuracy": share(always_named, found),
         "anonymous_gold": anon_gold,
@@ -159,7 +163,8 @@ def predicted_statements(texts: list[str]) -> list[list[dict[str, Any]]]:
     out = []
     for spans in attribution_spans(texts):
         out.append([{"content": sp.attrs.get("fragments") or [[sp.start, sp.end]],
-                     "type": sp.attrs.get("source_type", "unresolved")} for sp in spans])
+                     "type": sp.attrs.get("source_type", "unresolved"),
+                     "sourced": sp.attrs.get("source") is not None} for sp in spans])
     return out
 
 
