@@ -133,6 +133,17 @@ def test_group_links_each_content_to_its_nearest_cue_and_a_cue_without_source_bo
     assert second.source is first.source  # "adding" has no source of its own: the officials are still speaking
 
 
+def test_a_cue_without_source_never_borrows_a_later_one():
+    """Polygraph: "Some 200 U.S. military personnel are believed to remain at the base. Middle East observers say
+    ..." had the observers believing it: a source is lent only by a statement before the cue."""
+    text, segs = _tagged("Troops are believed to remain . Observers say it is vital .",
+                         "B-t B-c I-c B-t I-t - B-s B-c B-t I-t I-t -")
+    first, second = sorted(att.group(segs), key=lambda s: s.content.start)
+    assert text[first.cue.start : first.cue.end] == "are believed"
+    assert first.source is None
+    assert text[second.source.start : second.source.end] == "Observers"
+
+
 def test_prepare_cuts_windows_at_sentences_and_covers_every_piece():
     from tokenizers import Tokenizer
 

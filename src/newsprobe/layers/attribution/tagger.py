@@ -299,7 +299,8 @@ def group(segments: list[Segment], max_distance: int = 250,
     """One statement per content, with the nearest free cue and the source nearest to that cue (greedy, closest first).
 
     PolNeAR gives each token one role in one attribution, so a cue or source serves one statement. A cue with no source
-    of its own ("..., adding, ...") borrows the source of the statement just before it in the same passage. A content
+    of its own ("..., adding, ...") borrows the source of the statement just before it in the same passage, never one
+    after it ("Some 200 troops are believed to remain. Observers say ..." are not the observers' belief). A content
     with neither cue nor source (a headline the tagger took for a claim) is no reported statement and is dropped.
     """
     contents = [s for s in segments if s.role == "content"]
@@ -323,7 +324,10 @@ def group(segments: list[Segment], max_distance: int = 250,
     sources = [s for s in segments if s.role == "source"]
     for st in statements:
         if st.source is None and st.cue is not None and sources:
-            nearest = min(sources, key=lambda s: _cost(st.cue, s, line_starts))
+            lenders = [s for s in sources if s.start < st.cue.start]  # one that spoke before, never a later one
+            if not lenders:
+                continue
+            nearest = min(lenders, key=lambda s: _cost(st.cue, s, line_starts))
             if _distance(st.cue, nearest) <= max_distance:
                 st.source = nearest
     return [st for st in statements if st.cue is not None or st.source is not None]
