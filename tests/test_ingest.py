@@ -539,3 +539,20 @@ def test_an_agency_credit_styled_apart_from_the_first_word_gets_a_space() -> Non
     doc = read_html(html, "page.html")
     assert "HONG KONG (Planet Wire) " + PARAGRAPHS[0] in doc.text
     assert "(Planet) A convoy left, the (Planet)Wire said." in doc.text
+
+
+def test_an_article_laid_out_in_a_table_cell_keeps_its_paragraphs() -> None:
+    """Old sites put the whole article in one table cell: trafilatura keeps the table, and read as a table of
+    figures its paragraphs ran together ("in Iran unrestNovember 20", "on November 19.At least 106"). A table whose
+    cells hold paragraphs is layout: each paragraph stays one. A table of figures still reads as rows."""
+    paras = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = ("<html><head><title>Harbor flooding closes the port</title></head><body><table><tr><td>"
+            f"<h1>Harbor flooding closes the port</h1><p>November 20, 2019 - 11:28</p>{paras}"
+            "</td></tr></table></body></html>")
+    doc = read_html(html, "page.html")
+    for paragraph in PARAGRAPHS:
+        assert f"\n\n{paragraph}\n\n" in f"\n\n{doc.text}\n\n"
+    assert "November 20, 2019 - 11:28\n\n" + PARAGRAPHS[0] in doc.text
+    data = article_html().replace("</article>", "<table><tr><td>Port</td><td>Ships</td></tr>"
+                                  "<tr><td>North</td><td>12</td></tr></table></article>")
+    assert "Port | Ships\nNorth | 12" in read_html(data, "page.html").text

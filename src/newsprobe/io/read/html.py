@@ -37,6 +37,7 @@ _P_RUN = re.compile(r"(?:</?p>\s*){2,}")  # after flattening: one paragraph brea
 _GLUED_CREDIT = re.compile(r"^((?:[A-Z][A-Z .,'-]{1,40}\s)?\([A-Z][\w .&-]{0,30}\))(?=[A-Z](?:[a-z]|\s))")
 # Blocks in trafilatura's XML output; anything else (hi, ref, del, ...) is inline.
 _XML_BLOCKS = frozenset({"p", "head", "list", "item", "quote", "table", "row", "cell", "div", "code", "note"})
+_LAYOUT_BLOCKS = frozenset({"p", "head", "list", "quote", "table"})  # in a cell: the table lays the page out
 
 
 # Budgets checked before lxml sees the page. libxml2 checks each new attribute against the element's others, so one tag
@@ -184,6 +185,10 @@ def _render(body) -> str:
             blocks.append(text)
 
     def walk(el) -> None:
+        if el.tag == "table" and _layout_table(el):
+            for cell in el.iter("cell"):
+                walk(cell)
+            return
         if el.tag == "table":
             rows = [
                 " | ".join(c for c in (_tidy(_inline(cell)) for cell in row) if c) for row in el.iter("row")
@@ -206,6 +211,13 @@ def _render(body) -> str:
         walk(child)
         add(child.tail)
     return "\n\n".join(blocks)
+
+
+def _layout_table(table) -> bool:
+    """A table that lays a page out rather than holding data: a cell of paragraphs or headings (an old site's whole
+    article in one cell). Read as cells of figures, its paragraphs ran together ("in Iran unrestNovember 20", "on
+    November 19.At least 106"), and sentences, dates and statements with them."""
+    return any(child.tag in _LAYOUT_BLOCKS for cell in table.iter("cell") for child in cell)
 
 
 def _inline(el) -> str:
