@@ -345,3 +345,21 @@ def test_reading_times_credits_shop_buttons_and_foreign_read_also_headers_go_pro
     assert [(r.text, r.reason) for r in c.removed] == debris
     c = clean_text("\n\n".join([body[0], "Leggi anche", "Un altro articolo sul porto", body[1] + " " + body[2]]))
     assert [r.reason for r in c.removed] == [RELATED_BLOCK, RELATED_BLOCK]
+
+
+def test_a_sidebar_of_other_stories_after_the_article_goes_even_when_its_teasers_are_sentences() -> None:
+    """PanARMENIAN: "Top stories" then five teasers, each a whole sentence (which ends a related-links block), had
+    become the article's last paragraphs. After a header of other stories near the end, short lines go to the end;
+    under "Don't miss" the article may go on (Express), and a long paragraph after the header keeps it all."""
+    body = [f"The council met on Monday and voted to close the crossing for {n} weeks after the flood, officials "
+            f"said, adding that the port would stay open for ships carrying food and fuel." for n in range(2, 6)]
+    teasers = ["The assembly voted on Tuesday to recognise the bridge as a heritage site.",
+               "A famous actor died on Sunday at the age of 96, a newspaper reports."]
+    c = clean_text("\n\n".join([*body, "Top stories", *teasers]))
+    assert _paragraphs(c) == body
+    assert [(r.text, r.reason) for r in c.removed] == [(t, RELATED_BLOCK) for t in ["Top stories", *teasers]]
+    c = clean_text("\n\n".join([*body[:2], "DON'T MISS", "Ferry sinks off the coast", *teasers, *body[2:]]))
+    assert _paragraphs(c) == [*body[:2], *teasers, *body[2:]]  # the article goes on under "Don't miss"
+    long_tail = " ".join(body)  # one long paragraph after the header: not a sidebar of teasers
+    c = clean_text("\n\n".join([*body, "Top stories", teasers[0], long_tail]))
+    assert _paragraphs(c) == [*body, teasers[0], long_tail]

@@ -50,6 +50,7 @@ SHORT_WORDS = 12  # lexicon, id and credit rules only look at lines this short
 REPEAT_MAX_WORDS = 30  # LineStats counts only lines this short: boilerplate, not paragraphs
 RELATED_MAX_WORDS = 20  # a longer line ends a related-links block
 RELATED_MAX_LINES = 15
+RELATED_TAIL_WORDS = 45  # no teaser in a sidebar after a related-links header near the end is longer
 FORM_MAX_LINES = 20  # a poll's question, options and consent lines between its first and last form line
 FORM_MAX_WORDS = 25  # a longer line between them is a paragraph: no poll
 HEADLINE_SEARCH = 3  # a known title is looked for among this many first kept lines (after a teaser, a duplicate)
@@ -121,6 +122,11 @@ _RELATED_HEADERS = frozenset(
         "must read", "must reads", "leggi anche", "leia também", "lea también", "lire aussi", "mehr zum thema",
     }
 )  # fmt: skip
+# Headers of a sidebar of other stories, which pages put after the article, never inside it.
+_SIDEBAR_HEADERS = frozenset({
+    "top stories", "most read", "most popular", "most viewed", "trending", "trending now", "latest news",
+    "more news", "more stories", "in other news", "editor s picks", "editors picks",
+})
 _BYLINE = re.compile(r"^(?:by|von|par|por)\s+\S", re.I)
 _POLL_OPENING = r"^(?:please\s+)?take our (?:quick\s+)?(?:poll|survey)\b"
 # Lines of a web form or poll embedded in the page (a plugin's hidden field label, its consent lines): whole lines,
@@ -196,6 +202,27 @@ class _Line:
     text: str
     words: int
     reason: str | None = None
+
+
+def _related_tail(lines: list[_Line]) -> None:
+    """A related-links header near the end of the page ("Top stories", "Most read") followed only by short lines is
+    a sidebar of teasers to the end, even where a teaser is a whole sentence (which ends the block above: "Top
+    stories" then "The House of Representatives voted Tuesday to recognize ..." and four more headlines had become
+    the article's last paragraphs). Only when what follows is shorter than the body before the header and no line
+    of it is a long paragraph, and only for headers of other stories ("Top stories", "Latest news"), not of links
+    put inside an article ("Don't miss", "Related", "Read also": Express's article goes on after three headlines
+    under "DON'T MISS"), which are left to the line rules."""
+    headers = [i for i, ln in enumerate(lines) if ln.reason == RELATED_BLOCK and ln.words <= 6
+               and _key(ln.text) in _SIDEBAR_HEADERS]
+    if not headers:
+        return
+    at = headers[-1]
+    after = [ln for ln in lines[at + 1 :] if ln.reason is None]
+    before = sum(ln.words for ln in lines[:at] if ln.reason is None)
+    if (after and len(after) <= RELATED_MAX_LINES and all(ln.words <= RELATED_TAIL_WORDS for ln in after)
+            and sum(ln.words for ln in after) < before):
+        for ln in after:
+            ln.reason = RELATED_BLOCK
 
 
 def _strip(line: str) -> str:
@@ -379,6 +406,7 @@ def clean_text(
         lines.append(_Line(number, s, words, reason))
 
     _form_blocks(lines)
+    _related_tail(lines)
     if title is not None:
         title = strip_site_name(title, site_names)[0]  # metadata: no line of the text is touched
     kept = [ln for ln in lines if ln.reason is None]
