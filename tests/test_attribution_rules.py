@@ -102,6 +102,15 @@ def test_no_span_runs_over_a_line_break():
     segs = att.decode(words, _probs(["B-source", "B-cue", "B-content", "I-content", "I-content", "I-content", "O"]))
     assert [[text[s:e] for s, e in seg.fragments] for seg in segs if seg.role == "content"] == [
         ["prices rise"], ["wages fall"]]
+    # PanARMENIAN: "... drivers still inside.\n\nAccording to witnesses, snipers shot ...": the content after the new
+    # paragraph's source and cue is no second fragment of the one before it
+    text = "Video shows police inside .\n\nAccording to witnesses snipers shot ."
+    words = _words(text)
+    words.line_starts = frozenset({5})  # "According" opens a paragraph
+    segs = att.decode(words, _probs(["B-source", "B-cue", "B-content", "I-content", "O", "B-cue", "I-cue",
+                                     "B-source", "I-content", "I-content", "O"]))
+    assert [[text[s:e] for s, e in seg.fragments] for seg in segs if seg.role == "content"] == [
+        ["police inside"], ["snipers shot"]]
 
 
 def test_viterbi_lets_neighbours_outvote_one_flipped_word():

@@ -227,7 +227,9 @@ def decode(words: Words, probs: np.ndarray, tags: np.ndarray | None = None) -> l
     A `B-` tag opens a span. An `I-` tag extends the span just before it, or, after other words, the last span of its
     role within `MAX_GAP_WORDS`: the gap becomes a break between fragments when the model tagged part of it as another
     role (the source and cue inside a split quote), and is filled otherwise (a word the model missed inside a span).
-    No span continues over a line break: the model's runs over paragraph ends were nearly all wrong on PolNeAR dev.
+    No span continues over a line break, nor joins a fragment past one ("... drivers still inside.\n\nAccording to
+    witnesses, snipers ..." is two contents): the model's runs over paragraph ends were nearly all wrong on PolNeAR
+    dev.
     """
     if tags is None:
         tags = probs.argmax(axis=1) if len(probs) else np.zeros(0, dtype=np.int64)
@@ -246,7 +248,8 @@ def decode(words: Words, probs: np.ndarray, tags: np.ndarray | None = None) -> l
         if bi == "I" and previous is not None and previous.role == role:
             previous.fragments[-1][1] = words.ends[i]
             seg = previous
-        elif bi == "I" and role in last_of_role and i - last_of_role[role].words[-1] <= MAX_GAP_WORDS:
+        elif bi == "I" and role in last_of_role and i - last_of_role[role].words[-1] <= MAX_GAP_WORDS \
+                and not any(j in words.line_starts for j in range(last_of_role[role].words[-1] + 1, i)):
             seg = last_of_role[role]
             gap = range(seg.words[-1] + 1, i)
             if any(tags[j] != 0 and LABELS[tags[j]].split("-", 1)[1] != role for j in gap):
