@@ -95,6 +95,17 @@ def test_a_content_ending_in_a_conjunction_loses_it():
     assert (only.start, only.end) == (0, 3)
 
 
+def test_a_content_never_opens_with_a_comma():
+    """ "According to eyewitness accounts, snipers have also shot ...": the comma closes the source's phrase."""
+    text = "According to witnesses , snipers shot at crowds ."
+    words = _words(text)
+    words.text = text
+    tags = ["B-cue", "I-cue", "B-source", "B-content", "I-content", "I-content", "I-content", "I-content", "O"]
+    (st,) = att.statements(words, _probs(tags))
+    assert text[st.content.start : st.content.end] == "snipers shot at crowds"
+    assert len(st.content.words) == len(st.content.probs) == 4
+
+
 def test_no_span_runs_over_a_line_break():
     text = "He said prices rise\n\nwages fall ."
     words = _words(text)
