@@ -164,6 +164,26 @@ def test_a_cue_without_source_never_borrows_a_later_one():
     assert text[second.source.start : second.source.end] == "Observers"
 
 
+def test_a_source_is_never_taken_across_a_paragraph_or_by_an_agentless_passive_from_a_later_sentence():
+    """Express: the headline "China warns SURRENDER is only option" took "police" from the first paragraph, and
+    "This decision has been seen as weakening the power. Chris Tang said ..." had Chris Tang seeing it."""
+    text, segs = _tagged("Beijing warns surrender is the option\n\nPolice said talks failed .",
+                         "- B-c B-t I-t I-t I-t B-s B-c B-t I-t -")
+    words = _words(text)
+    lines = frozenset(i for i in range(1, len(words.starts)) if "\n" in text[words.ends[i - 1] : words.starts[i]])
+    headline, body = sorted(att.group(segs, line_starts=lines, text=text), key=lambda s: s.content.start)
+    assert headline.source is None
+    assert text[body.source.start : body.source.end] == "Police"
+    text, segs = _tagged("The ruling has been seen as weak . Tang said police can not end it .",
+                         "B-t I-t B-c I-c I-c I-c B-t - B-s B-c B-t I-t I-t I-t I-t -")
+    seen, said = sorted(att.group(segs, text=text), key=lambda s: s.content.start)
+    assert text[seen.cue.start : seen.cue.end] == "has been seen as" and seen.source is None
+    assert text[said.source.start : said.source.end] == "Tang"
+    text, segs = _tagged("The ruling was criticised by Tang .", "B-t I-t B-c I-c B-s I-s -")
+    (by,) = att.group(segs, text=text)  # the agent in the same sentence is still the source
+    assert text[by.source.start : by.source.end] == "by Tang"
+
+
 def test_prepare_cuts_windows_at_sentences_and_covers_every_piece():
     from tokenizers import Tokenizer
 

@@ -173,7 +173,7 @@ def statements(words: Words, probs: np.ndarray, decoding: Decoding | None = None
         bias = np.array([decoding.begin_bias if label.startswith("B-") else 0.0 for label in LABELS])
         tags = viterbi(probs, decoding.transitions * decoding.weight, decoding.start * decoding.weight, bias)
     segments = _without_leading_comma(_without_trailing_conjunction(decode(words, probs, tags), words), words)
-    return group(_modifiers_into_sources(segments, words.text), line_starts=words.line_starts)
+    return group(_modifiers_into_sources(segments, words.text), line_starts=words.line_starts, text=words.text)
 
 
 def _without_trailing_conjunction(segments: list[Segment], words: Words) -> list[Segment]:
@@ -309,6 +309,34 @@ def _distance(a: Segment, b: Segment) -> int:
     return max(0, max(a.start, b.start) - min(a.end, b.end))
 
 
+# A passive cue without its agent ("has been seen as", "are believed to", "is said to"): whoever holds the view is
+# kept back, so the subject of the next sentence is not it.
+_AGENTLESS_PASSIVE = re.compile(
+    r"(?i)^(?:(?:could|would|will|may|might|can|must|should)\s+)?"
+    r"(?:is|are|was|were|be|been|being|has been|have been|had been)\s+(?:\w+ly\s+)?\w+(?:ed|en|n|t|d)\b(?!.*\bby\b)")
+
+
+@dataclass
+class _Context:
+    line_starts: frozenset[int]
+    text: str
+    sentence_starts: list[int]
+
+
+def _may_speak(anchor: Segment, source: Segment, st: Statement, ctx: _Context) -> bool:
+    """Whether `source` may be the one who says what `anchor` (the cue, else the content) reports. Never across a
+    paragraph break (the headline's "China ... warns SURRENDER" took "police" from the first paragraph), and for an
+    agentless passive cue never from a later sentence ("This decision has been seen as 'seriously weakening' the
+    power ... Chris Tang, Hong Kong's new police commissioner, said ..." had Chris Tang seeing it)."""
+    first, second = (anchor, source) if anchor.start <= source.start else (source, anchor)
+    if any(first.words[-1] < i <= second.words[0] for i in ctx.line_starts):
+        return False
+    if anchor is st.cue and source.start > anchor.end and _AGENTLESS_PASSIVE.match(
+            ctx.text[anchor.start : anchor.end]):
+        return not any(anchor.end < b <= source.start for b in ctx.sentence_starts)
+    return True
+
+
 def _cost(a: Segment, b: Segment, line_starts: frozenset[int]) -> int:
     """Characters between two spans, plus `PARAGRAPH_COST` when a line break lies between them: in
     '"A," sources said.' then a new paragraph '"B," they added.', "said" is nearer to B's opening quote than to A."""
@@ -318,7 +346,7 @@ def _cost(a: Segment, b: Segment, line_starts: frozenset[int]) -> int:
 
 
 def group(segments: list[Segment], max_distance: int = 250,
-          line_starts: frozenset[int] = frozenset()) -> list[Statement]:
+          line_starts: frozenset[int] = frozenset(), text: str = "") -> list[Statement]:
     """One statement per content, with the nearest free cue and the source nearest to that cue (greedy, closest first).
 
     PolNeAR gives each token one role in one attribution, so a cue or source serves one statement. A cue with no source
@@ -328,13 +356,14 @@ def group(segments: list[Segment], max_distance: int = 250,
     """
     contents = [s for s in segments if s.role == "content"]
     statements = [Statement(c) for c in contents]
+    ctx = _Context(line_starts, text, sentence_starts(text) if text else [])
     for role in ("cue", "source"):
         free = [s for s in segments if s.role == role]
         pairs = []
         for k, st in enumerate(statements):
             anchor = st.cue if role == "source" and st.cue is not None else st.content
             for j, seg in enumerate(free):
-                if _distance(anchor, seg) <= max_distance:
+                if _distance(anchor, seg) <= max_distance and (role == "cue" or _may_speak(anchor, seg, st, ctx)):
                     pairs.append((_cost(anchor, seg, line_starts), k, j))
         used_s: set[int] = set()
         used_f: set[int] = set()
