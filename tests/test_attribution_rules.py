@@ -153,15 +153,20 @@ def test_group_links_each_content_to_its_nearest_cue_and_a_cue_without_source_bo
     assert second.source is first.source  # "adding" has no source of its own: the officials are still speaking
 
 
-def test_a_cue_without_source_never_borrows_a_later_one():
+def test_a_cue_without_source_never_borrows_from_a_later_sentence():
     """Polygraph: "Some 200 U.S. military personnel are believed to remain at the base. Middle East observers say
-    ..." had the observers believing it: a source is lent only by a statement before the cue."""
+    ..." had the observers believing it: a source is lent by a statement before the cue, or later in its sentence
+    ("Pledging that ..., she said"), never from a later sentence."""
     text, segs = _tagged("Troops are believed to remain . Observers say it is vital .",
                          "B-t B-c I-c B-t I-t - B-s B-c B-t I-t I-t -")
-    first, second = sorted(att.group(segs), key=lambda s: s.content.start)
+    first, second = sorted(att.group(segs, text=text), key=lambda s: s.content.start)
     assert text[first.cue.start : first.cue.end] == "are believed"
     assert first.source is None
     assert text[second.source.start : second.source.end] == "Observers"
+    text, segs = _tagged("Pledging that pay would rise , she said taxes would fall .",
+                         "B-c B-t I-t I-t I-t - B-s B-c B-t I-t I-t -")
+    pledge, said = sorted(att.group(segs, text=text), key=lambda s: s.content.start)
+    assert pledge.source is said.source and text[said.source.start : said.source.end] == "she"
 
 
 def test_a_source_is_never_taken_across_a_paragraph_or_by_an_agentless_passive_from_a_later_sentence():

@@ -337,6 +337,13 @@ def _may_speak(anchor: Segment, source: Segment, st: Statement, ctx: _Context) -
     return True
 
 
+def _same_sentence(cue: Segment, later: Segment, ctx: _Context) -> bool:
+    """Whether a source after the cue is still in its sentence ("Pledging that ..., she said"); without the text to
+    tell, it may be."""
+    return not any(cue.end < b <= later.start for b in ctx.sentence_starts) and not any(
+        cue.words[-1] < i <= later.words[0] for i in ctx.line_starts)
+
+
 def _cost(a: Segment, b: Segment, line_starts: frozenset[int]) -> int:
     """Characters between two spans, plus `PARAGRAPH_COST` when a line break lies between them: in
     '"A," sources said.' then a new paragraph '"B," they added.', "said" is nearer to B's opening quote than to A."""
@@ -350,8 +357,9 @@ def group(segments: list[Segment], max_distance: int = 250,
     """One statement per content, with the nearest free cue and the source nearest to that cue (greedy, closest first).
 
     PolNeAR gives each token one role in one attribution, so a cue or source serves one statement. A cue with no source
-    of its own ("..., adding, ...") borrows the source of the statement just before it in the same passage, never one
-    after it ("Some 200 troops are believed to remain. Observers say ..." are not the observers' belief). A content
+    of its own ("..., adding, ...") borrows the source of the statement just before it in the same passage, or one
+    after it in its own sentence ("Pledging that ..., she said"), never one from a later sentence ("Some 200 troops
+    are believed to remain. Observers say ..." are not the observers' belief). A content
     with neither cue nor source (a headline the tagger took for a claim) is no reported statement and is dropped.
     """
     contents = [s for s in segments if s.role == "content"]
@@ -376,7 +384,7 @@ def group(segments: list[Segment], max_distance: int = 250,
     sources = [s for s in segments if s.role == "source"]
     for st in statements:
         if st.source is None and st.cue is not None and sources:
-            lenders = [s for s in sources if s.start < st.cue.start]  # one that spoke before, never a later one
+            lenders = [s for s in sources if s.start < st.cue.start or _same_sentence(st.cue, s, ctx)]
             if not lenders:
                 continue
             nearest = min(lenders, key=lambda s: _cost(st.cue, s, line_starts))
