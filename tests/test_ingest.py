@@ -556,3 +556,18 @@ def test_an_article_laid_out_in_a_table_cell_keeps_its_paragraphs() -> None:
     data = article_html().replace("</article>", "<table><tr><td>Port</td><td>Ships</td></tr>"
                                   "<tr><td>North</td><td>12</td></tr></table></article>")
     assert "Port | Ships\nNorth | 12" in read_html(data, "page.html").text
+
+
+def test_a_hover_card_after_a_name_is_no_text_but_the_words_after_it_are() -> None:
+    """The Hill follows each politician's name with a hidden card of their latest headlines: "threatened to kill Rep.
+    Ilhan OmarIlhan OmarHillicon Valley: ... MORE (D-Minn.)" was the first sentence. The card goes, its tail stays,
+    and a tooltip's trigger word (the visible part) stays."""
+    card = ('<span class="rollover-people"><a href="/people/mara-quill">Mara Quill</a>'
+            '<span class="rollover-people-block" id="r-1"><span class="rollover-block"><a class="name">Mara Quill</a>'
+            '<a class="people-articles" href="/x">Harbor bill stalls | Senators call for a port audit</a> '
+            '<a class="more" href="/people/mara-quill">MORE</a></span></span></span>')
+    html = article_html().replace("<p>", f'<p>Senator {card} (D-Harbor) backed the <span class="tooltip">levy'
+                                  '<span class="tooltiptext">a tax on cargo</span></span> on Monday. ', 1)
+    text = read_html(html, "page.html").text
+    assert "Senator Mara Quill (D-Harbor) backed the levy on Monday. " + PARAGRAPHS[0] in text
+    assert "Harbor bill stalls" not in text and "MORE" not in text and "a tax on cargo" not in text

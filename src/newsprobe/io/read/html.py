@@ -35,6 +35,11 @@ _P_RUN = re.compile(r"(?:</?p>\s*){2,}")  # after flattening: one paragraph brea
 # An agency credit the page styles apart from the first word ("<cite>(CNN)</cite>President Trump"): a space, so that
 # neither NER nor the parse reads "(CNN Business)A" as one word.
 _GLUED_CREDIT = re.compile(r"^((?:[A-Z][A-Z .,'-]{1,40}\s)?\([A-Z][\w .&-]{0,30}\))(?=[A-Z](?:[a-z]|\s))")
+# Hidden hover cards inside the text (class names of the card, never of the word it explains).
+_HOVER_CARDS = " | ".join(
+    f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"
+    for name in ("rollover-people-block", "hovercard", "hover-card", "tooltiptext", "tooltip-content",
+                 "popover-content"))
 # Blocks in trafilatura's XML output; anything else (hi, ref, del, ...) is inline.
 _XML_BLOCKS = frozenset({"p", "head", "list", "item", "quote", "table", "row", "cell", "div", "code", "note"})
 _LAYOUT_BLOCKS = frozenset({"p", "head", "list", "quote", "table"})  # in a cell: the table lays the page out
@@ -83,6 +88,7 @@ def read_html(html: str, source: str, url: str | None = None) -> Document:
     if not _FULL_PAGE.search(html[:4096]):
         html = f"<html><body><article>{html}</article></body></html>"  # trafilatura rejects bare fragments
     tree = _parse(html)
+    _drop_hover_cards(tree)
     lang = _first(tree.xpath("/html/@lang")) or _first(
         tree.xpath("//meta[@http-equiv='content-language']/@content")
     )
@@ -137,6 +143,14 @@ def _parse_once(html: str) -> tuple[lxml.html.HtmlElement, bool]:
         "depth" in e.message.lower() for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"
     )
     return tree, too_deep
+
+
+def _drop_hover_cards(tree: lxml.html.HtmlElement) -> None:
+    """Take out the hidden cards a page shows when a name is hovered, keeping the text after them. The Hill puts one
+    after each politician's name: "threatened to kill Rep. Ilhan OmarIlhan OmarHillicon Valley: Progressives oppose
+    ... MORE (D-Minn.)" was the article's first sentence, with three other headlines inside it."""
+    for el in tree.xpath(_HOVER_CARDS):
+        el.drop_tree()  # lxml keeps the element's tail text
 
 
 def _extract(tree: lxml.html.HtmlElement, url: str | None):
