@@ -14,7 +14,7 @@ from newsprobe.core.spans import layer_items
 from newsprobe.core.summary import summarize
 from newsprobe.layers.attribution import tagger as att
 from newsprobe.layers.attribution.component import add_attributions
-from newsprobe.layers.attribution.sourcing import NAMED_TYPES, SOURCE_TYPES, classify
+from newsprobe.layers.attribution.sourcing import NAMED_TYPES, SOURCE_TYPES, classify, source_name
 
 
 @pytest.mark.parametrize(
@@ -191,3 +191,20 @@ def test_he_is_never_a_body(nlp):
                              ("He", "added", "cuts would follow")])
     assert got[0][0] == "official"
     assert got[1] == ("named_person", "Paul Novak", "cuts would follow")
+
+
+def test_a_source_goes_by_its_name_without_apposition_or_party_tag():
+    """ "Rep. Brian Babin (R-Tx), ranking member of the House Science Committee's space subcommittee, during a
+    hearing ..." was one of an outlet's "most quoted sources"; it goes by "Rep. Brian Babin", and "Philip Luther,
+    Research and Advocacy Director ..." by "Philip Luther", as "Luther" resolved to that mention does."""
+    def name(text: str, resolved: str | None = None) -> str | None:
+        return source_name({"source": {"text": text}, "source_resolved": resolved and {"text": resolved}})
+
+    assert name("Rep. Brian Babin (R-Tx), ranking member of the space subcommittee, during a hearing") == \
+        "Rep. Brian Babin"
+    assert name("Luther", "Philip Luther, Research and Advocacy Director at Amnesty International") == "Philip Luther"
+    assert name("U.S. officials, who spoke on condition of anonymity") == "U.S. officials"
+    assert name("sources close to the Operation Room for Conquest of Aleppo") == \
+        "sources close to the Operation Room for Conquest of Aleppo"
+    assert name("the sources") == "sources"
+    assert name("  ") is None

@@ -520,13 +520,24 @@ def _affiliation(span: Span, after: tuple[str, int, int] | None, prefix: bool = 
     return text_of(span.doc)[before[0].idx : before[-1].idx + len(before[-1].text)] or None
 
 
+# A party and state tag after a legislator's name: "(R-Tx)", "(D-Minn.)".
+_PARTY_TAG = re.compile(r"\s*\([A-Z][a-z]?-[A-Z][A-Za-z.]{1,12}\)$")
+
+
 def source_name(attrs: dict) -> str | None:
-    """The name a statement's source goes by in counts: the mention "they" resolves to, without a leading "the"."""
+    """The name a statement's source goes by in counts: the mention "they" resolves to, without a leading "the",
+    without what an apposition adds ("Philip Luther, Research and Advocacy Director for ..." goes by "Philip Luther",
+    as "Luther" resolved to that mention does) and without a party tag ("Rep. Brian Babin (R-Tx)")."""
     ref = attrs.get("source_resolved") or attrs.get("source")
     text = ref.get("text") if isinstance(ref, dict) else ref  # a plain string from hand-made or older data
     if not isinstance(text, str) or not text.strip():
         return None
-    return re.sub(r"^(?:the|a|an)\s+", "", " ".join(text.split()), flags=re.I)
+    text = " ".join(text.split())
+    head = text.split(", ", 1)[0].rstrip(",")
+    if len(head) >= 2 and any(ch.isalpha() for ch in head):
+        text = head
+    text = _PARTY_TAG.sub("", text)
+    return re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I)
 
 
 def group_by_source(spans: list) -> list[dict]:
