@@ -129,6 +129,17 @@ def test_platforms_are_organisations(nlp):
     assert labels == [("Twitter", "ORG"), ("Twitter", "ORG"), ("Telegram", "ORG"), ("Facebook", "ORG")]
 
 
+def test_what_a_region_of_a_place_has_is_a_place(nlp):
+    """Polygraph: "U.S. forces in southern Syria's al-Tanf" had al-Tanf (a base too small for the gazetteer) as a
+    PERSON eight times. After "<direction> <place>'s" a name is a place; "Syria's Assad" stays a person."""
+    doc = run(nlp, "U.S. forces in southern Syria’s al-Tanf are accused of blocking refugees. The al-Tanf base "
+                   "is small. Syria’s Assad said the base was illegal.")
+    found = ents(doc)
+    assert found["al-Tanf"][0] == "GPE"
+    assert [e.label_ for e in doc.ents if e.text == "al-Tanf"] == ["GPE", "GPE"]
+    assert found["Assad"][0] == "PERSON"
+
+
 def test_gazetteer_city_fixes_ner(nlp):
     # The small model tags "Homs" ORG here; the gazetteer knows it is a Syrian city.
     doc = run(nlp, "Fighters from Raqqa and Homs arrived in Deir ez-Zor.")
