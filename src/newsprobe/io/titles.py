@@ -33,6 +33,9 @@ SITE_NAME = "site name in the title (the outlet)"
 MAX_TITLE = 500
 # Site "names" that name nothing: a web address, or a copyright line with no name in it ("Copyright 2014", "© 2019").
 _ADDRESS = re.compile(r"(?i)\s*https?://\S+\s*$")
+# Site "names" a content system fills in when the site gives none ("Hosted" on AP's hosted.ap.org pages).
+_NO_NAMES = frozenset({"hosted", "home", "homepage", "index", "news", "blog", "website", "site", "untitled",
+                       "wordpress"})
 _COPYRIGHT = re.compile(r"(?i)\s*(?:copyright|\(c\)|©)[\s\d.,-]*(?:all rights reserved\.?)?\s*$")
 
 
@@ -123,11 +126,12 @@ def strip_site_name(title: str, names: Collection[str]) -> tuple[str, list[str]]
 def outlet_name(outlet: str | None, url: str | None) -> str | None:
     """The outlet without a tagline, when the page's site name has one and its address says which part is the name
     ("LinkNaija | Nigeria's popular news platform" at linknaija.com -> "LinkNaija"); the address's host when the page
-    names no site, or gives as its name an address ("https://www.hawaiinewsnow.com") or a copyright line ("Copyright
-    2014"): an outlets table must not list a site twice, once by name and once by address, nor a year as an outlet."""
+    names no site, or gives as its name an address ("https://www.hawaiinewsnow.com"), a copyright line ("Copyright
+    2014") or a placeholder ("Hosted"): an outlets table must not list a site twice, once by name and once by
+    address, nor a year or a placeholder as an outlet."""
     if outlet and _ADDRESS.match(outlet):
         outlet = outlet_from_url(outlet.strip())
-    elif outlet and _COPYRIGHT.match(outlet):
+    elif outlet and (_COPYRIGHT.match(outlet) or key(outlet) in _NO_NAMES):
         outlet = None
     if not outlet:
         return outlet_from_url(url)
