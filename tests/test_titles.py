@@ -121,3 +121,4 @@ def test_outlet_name_that_names_nothing_gives_way_to_the_address() -> None:
     assert outlet_name("Copyright 2014", None) is None
     assert outlet_name("Copyright Media Group", page) == "Copyright Media Group"  # a name after the word stays
     assert outlet_name("Hosted", "https://hosted.wire.example/harbor/article/1") == "hosted.wire.example"
+    assert outlet_name("News", None) == "News"  # no address to name the site better

@@ -131,8 +131,10 @@ def outlet_name(outlet: str | None, url: str | None) -> str | None:
     address, nor a year or a placeholder as an outlet."""
     if outlet and _ADDRESS.match(outlet):
         outlet = outlet_from_url(outlet.strip())
-    elif outlet and (_COPYRIGHT.match(outlet) or key(outlet) in _NO_NAMES):
+    elif outlet and _COPYRIGHT.match(outlet):
         outlet = None
+    elif outlet and key(outlet) in _NO_NAMES and outlet_from_url(url):
+        outlet = None  # the address names the site better; without one the placeholder is all there is
     if not outlet:
         return outlet_from_url(url)
     label = host_label(url)
