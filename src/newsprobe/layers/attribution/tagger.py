@@ -13,6 +13,7 @@ the tag of its first piece.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -318,9 +319,18 @@ _AGENTLESS_PASSIVE = re.compile(
 
 @dataclass
 class _Context:
-    line_starts: frozenset[int]
+    """What linking looks up for every pair: sorted word indices that open a line, the text, and sorted character
+    offsets that open a sentence (bisected: a long document has thousands of each)."""
+
+    lines: list[int]
     text: str
-    sentence_starts: list[int]
+    sentences: list[int]
+
+
+def _any_between(sorted_values: list[int], lo: int, hi: int) -> bool:
+    """Whether some value v has lo < v <= hi."""
+    k = bisect_right(sorted_values, lo)
+    return k < len(sorted_values) and sorted_values[k] <= hi
 
 
 def _may_speak(anchor: Segment, source: Segment, st: Statement, ctx: _Context) -> bool:
@@ -329,27 +339,27 @@ def _may_speak(anchor: Segment, source: Segment, st: Statement, ctx: _Context) -
     agentless passive cue never from a later sentence ("This decision has been seen as 'seriously weakening' the
     power ... Chris Tang, Hong Kong's new police commissioner, said ..." had Chris Tang seeing it)."""
     first, second = (anchor, source) if anchor.start <= source.start else (source, anchor)
-    if any(first.words[-1] < i <= second.words[0] for i in ctx.line_starts):
+    if _any_between(ctx.lines, first.words[-1], second.words[0]):
         return False
     if anchor is st.cue and source.start > anchor.end and _AGENTLESS_PASSIVE.match(
             ctx.text[anchor.start : anchor.end]):
-        return not any(anchor.end < b <= source.start for b in ctx.sentence_starts)
+        return not _any_between(ctx.sentences, anchor.end, source.start)
     return True
 
 
 def _same_sentence(cue: Segment, later: Segment, ctx: _Context) -> bool:
     """Whether a source after the cue is still in its sentence ("Pledging that ..., she said"); without the text to
     tell, it may be."""
-    return not any(cue.end < b <= later.start for b in ctx.sentence_starts) and not any(
-        cue.words[-1] < i <= later.words[0] for i in ctx.line_starts)
+    return not _any_between(ctx.sentences, cue.end, later.start) and not _any_between(
+        ctx.lines, cue.words[-1], later.words[0])
 
 
-def _cost(a: Segment, b: Segment, line_starts: frozenset[int]) -> int:
+def _cost(a: Segment, b: Segment, lines: list[int]) -> int:
     """Characters between two spans, plus `PARAGRAPH_COST` when a line break lies between them: in
-    '"A," sources said.' then a new paragraph '"B," they added.', "said" is nearer to B's opening quote than to A."""
+    '"A," sources said.' then a new paragraph '"B," they added.', "said" is nearer to B's opening quote than to A.
+    `lines`: sorted word indices that open a line."""
     first, second = (a, b) if a.start <= b.start else (b, a)
-    crossing = any(first.words[-1] < i <= second.words[0] for i in line_starts)
-    return _distance(a, b) + (PARAGRAPH_COST if crossing else 0)
+    return _distance(a, b) + (PARAGRAPH_COST if _any_between(lines, first.words[-1], second.words[0]) else 0)
 
 
 def group(segments: list[Segment], max_distance: int = 250,
@@ -364,7 +374,7 @@ def group(segments: list[Segment], max_distance: int = 250,
     """
     contents = [s for s in segments if s.role == "content"]
     statements = [Statement(c) for c in contents]
-    ctx = _Context(line_starts, text, sentence_starts(text) if text else [])
+    ctx = _Context(sorted(line_starts), text, sentence_starts(text) if text else [])
     for role in ("cue", "source"):
         free = [s for s in segments if s.role == role]
         pairs = []
@@ -372,7 +382,7 @@ def group(segments: list[Segment], max_distance: int = 250,
             anchor = st.cue if role == "source" and st.cue is not None else st.content
             for j, seg in enumerate(free):
                 if _distance(anchor, seg) <= max_distance and (role == "cue" or _may_speak(anchor, seg, st, ctx)):
-                    pairs.append((_cost(anchor, seg, line_starts), k, j))
+                    pairs.append((_cost(anchor, seg, ctx.lines), k, j))
         used_s: set[int] = set()
         used_f: set[int] = set()
         for _, k, j in sorted(pairs):
@@ -387,7 +397,7 @@ def group(segments: list[Segment], max_distance: int = 250,
             lenders = [s for s in sources if s.start < st.cue.start or _same_sentence(st.cue, s, ctx)]
             if not lenders:
                 continue
-            nearest = min(lenders, key=lambda s: _cost(st.cue, s, line_starts))
+            nearest = min(lenders, key=lambda s: _cost(st.cue, s, ctx.lines))
             if _distance(st.cue, nearest) <= max_distance:
                 st.source = nearest
     return [st for st in statements if st.cue is not None or st.source is not None]
