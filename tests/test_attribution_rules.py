@@ -4,6 +4,7 @@ statements, source types, affiliation, "they"/"the sources", quote kinds, the su
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import numpy as np
 import pytest
@@ -39,6 +40,22 @@ def _tagged(text: str, tags: str) -> tuple[str, list[att.Segment]]:
     words = _words(text)
     assert len(words.starts) == len(labels), (len(words.starts), len(labels))
     return text, att.decode(words, _probs(labels))
+
+
+def _segment(text: str, role: str, part: str, start: int = 0) -> att.Segment:
+    """A segment of `role` over the first `part` of `text` at or after `start`, as the tagger would give it."""
+    at = text.index(part, start)
+    return att.Segment(role, [[at, at + len(part)]], [0], [0.9])
+
+
+def _attributed(nlp, text: str, parts: list[tuple[str, str | None, str | None]]) -> list[tuple[str, str]]:
+    """The layer's (content, source type) after `add_attributions` of statements given as (content, source, cue)
+    texts, each the first occurrence in `text`."""
+    doc = nlp(nlp.make_doc(text))
+    seg = partial(_segment, text)
+    add_attributions(doc, [att.Statement(seg("content", c), s and seg("source", s), q and seg("cue", q))
+                           for c, s, q in parts])
+    return [(sp.text, sp.label_) for sp, _ in layer_items(doc, "attribution")]
 
 
 def _texts(text: str, seg: att.Segment) -> list[str]:
@@ -505,21 +522,10 @@ def test_a_statement_with_no_source_and_no_verb_in_its_cue_is_none(nlp):
     claim that ...") is untouched."""
     text = ("Hopes of a trade truce drove stocks higher. A truce was reported by Monday. Talks reportedly stalled. "
             "His claim that talks stalled was false. It follows reports that the envoy would return.")
-    doc = nlp(nlp.make_doc(text))
-
-    def seg(role: str, part: str) -> att.Segment:
-        start = text.index(part)
-        return att.Segment(role, [[start, start + len(part)]], [0], [0.9])
-
-    add_attributions(doc, [
-        att.Statement(seg("content", "of a trade truce drove"), None, seg("cue", "Hopes")),
-        att.Statement(seg("content", "A truce"), None, seg("cue", "was reported")),
-        att.Statement(seg("content", "Talks"), None, seg("cue", "reportedly")),
-        att.Statement(seg("content", "talks stalled"), seg("source", "His"), seg("cue", "claim")),
-        att.Statement(seg("content", "that the envoy would return"), None, seg("cue", "reports")),
-    ])
-    assert [sp.text for sp, _ in layer_items(doc, "attribution")] == [
-        "A truce", "Talks", "talks stalled", "that the envoy would return"]
+    got = _attributed(nlp, text, [("of a trade truce drove", None, "Hopes"), ("A truce", None, "was reported"),
+                                  ("Talks", None, "reportedly"), ("talks stalled", "His", "claim"),
+                                  ("that the envoy would return", None, "reports")])
+    assert [t for t, _ in got] == ["A truce", "Talks", "talks stalled", "that the envoy would return"]
 
 
 def test_a_view_whose_holder_is_kept_back_is_not_the_authors(nlp):
@@ -529,23 +535,11 @@ def test_a_view_whose_holder_is_kept_back_is_not_the_authors(nlp):
     author's or the agent's."""
     text = ("The founder is said to be in Dubai. The firm has been accused of fraud. Talks reportedly stalled. "
             "The deal seems close. The plan was criticised by the mayor. We expect a deal.")
-    doc = nlp(nlp.make_doc(text))
-
-    def seg(role: str, part: str) -> att.Segment:
-        start = text.index(part)
-        return att.Segment(role, [[start, start + len(part)]], [0], [0.9])
-
-    add_attributions(doc, [
-        att.Statement(seg("content", "The founder"), None, seg("cue", "is said to")),
-        att.Statement(seg("content", "of fraud"), None, seg("cue", "has been accused")),
-        att.Statement(seg("content", "Talks"), None, seg("cue", "reportedly")),
-        att.Statement(seg("content", "The deal"), None, seg("cue", "seems")),
-        att.Statement(seg("content", "The plan"), None, seg("cue", "was criticised by the mayor")),
-        att.Statement(seg("content", "a deal"), seg("source", "We"), seg("cue", "expect")),
-    ])
-    assert [(sp.text, sp.label_) for sp, _ in layer_items(doc, "attribution")] == [
-        ("The founder", "unresolved"), ("of fraud", "unresolved"), ("Talks", "unresolved"), ("The deal", "author"),
-        ("The plan", "author"), ("a deal", "author")]
+    got = _attributed(nlp, text, [("The founder", None, "is said to"), ("of fraud", None, "has been accused"),
+                                  ("Talks", None, "reportedly"), ("The deal", None, "seems"),
+                                  ("The plan", None, "was criticised by the mayor"), ("a deal", "We", "expect")])
+    assert got == [("The founder", "unresolved"), ("of fraud", "unresolved"), ("Talks", "unresolved"),
+                   ("The deal", "author"), ("The plan", "author"), ("a deal", "author")]
 
 
 @pytest.fixture(scope="module")
@@ -587,9 +581,7 @@ def test_a_determiner_alone_is_no_source(nlp):
     text = "The decision as to whether the city should go to war may be made soon. The minister said it would not."
     doc = nlp(nlp.make_doc(text))
 
-    def seg(role: str, part: str, start: int = 0) -> att.Segment:
-        at = text.index(part, start)
-        return att.Segment(role, [[at, at + len(part)]], [0], [0.9])
+    seg = partial(_segment, text)
 
     add_attributions(doc, [
         att.Statement(seg("content", "whether the city should go to war"), seg("source", "The"),
