@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -363,3 +364,24 @@ def test_a_sidebar_of_other_stories_after_the_article_goes_even_when_its_teasers
     long_tail = " ".join(body)  # one long paragraph after the header: not a sidebar of teasers
     c = clean_text("\n\n".join([*body, "Top stories", teasers[0], long_tail]))
     assert _paragraphs(c) == [*body, teasers[0], long_tail]
+
+
+def test_a_hard_wrapped_text_gets_its_paragraphs_back() -> None:
+    """A wire feed or e-mail wrapped at 60 columns made each line a paragraph: a statement ended at "adding that
+    several". Lines wrapped mid-sentence are joined; a headline, a byline, a debris line and a text with one
+    sentence a line (PTC's layout) stay as they are, and so do a table's rows."""
+    paras = [
+        "Gaps are widening between the armed groups trapped in the eastern districts of Aleppo and the coalition "
+        "leadership in Idlib, local sources said on Monday, adding that several commanders had called for "
+        "defection from the coalition.",
+        "The groups in the eastern part of Aleppo have been fighting to remove the siege on the city for weeks, "
+        "the sources told reporters, speaking on condition of anonymity.",
+    ]
+    raw = "Rebels quit coalition\nBy Mara Quill\n\n" + "\n\n".join(textwrap.fill(p, 60) for p in paras)
+    c = clean_text(raw + "\nBack to top button")
+    assert _paragraphs(c) == ["Rebels quit coalition", "By Mara Quill", *paras]
+    assert [r.text for r in c.removed] == ["Back to top button"]
+    sentences = "\n".join(f"Sentence {n} of the story ends here with a period." for n in range(8))
+    assert clean_text(f"Headline\n\n{sentences}").text.count("\n\n") == 8
+    rows = "\n".join(f"{n} | Harbor Daily reporter number {n} | 12 | 5 | 1 | 17" for n in range(8))
+    assert _paragraphs(clean_text(f"Standings after the final race of the season\n\n{rows}"))[1:] == rows.split("\n")

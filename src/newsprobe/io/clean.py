@@ -50,6 +50,10 @@ SHORT_WORDS = 12  # lexicon, id and credit rules only look at lines this short
 REPEAT_MAX_WORDS = 30  # LineStats counts only lines this short: boilerplate, not paragraphs
 RELATED_MAX_WORDS = 20  # a longer line ends a related-links block
 RELATED_MAX_LINES = 15
+WRAP_MIN_LINES = 3  # a hard-wrapped text breaks this many lines mid-sentence at least
+WRAP_MAX_WIDTH = 100  # wider lines are paragraphs, not a fixed-width wrap
+WRAP_NEAR = 0.6  # a line this near the width may have been wrapped
+_TABLE_CELLS = " | "
 RELATED_TAIL_WORDS = 45  # no teaser in a sidebar after a related-links header near the end is longer
 FORM_MAX_LINES = 20  # a poll's question, options and consent lines between its first and last form line
 FORM_MAX_WORDS = 25  # a longer line between them is a paragraph: no poll
@@ -202,6 +206,48 @@ class _Line:
     text: str
     words: int
     reason: str | None = None
+
+
+def _unwrapped(raw_lines: list[str]) -> list[tuple[int, str]]:
+    """(first line number, logical line) pairs: a text hard-wrapped at a fixed width (a wire feed, an e-mail, a
+    plain-text archive) gets its lines joined back into paragraphs. Each wrapped line would otherwise be a paragraph
+    and every layer would read it as one: "... local sources said on Monday, adding that several" ended a
+    statement mid-sentence. A text is taken as wrapped when its lines stay under a width (the 90th percentile of their
+    lengths, at most `WRAP_MAX_WIDTH`) and at least half the lines near that width break mid-sentence; a line is then
+    joined to the next when it is near the width and does not end a sentence before a capital (a headline, a byline,
+    a list item or a sentence ending a short line stay apart). Texts with one paragraph a line are left as they are."""
+    numbered = list(enumerate(raw_lines, 1))
+    lengths = sorted(len(_strip(x)) for x in raw_lines if _strip(x))
+    if len(lengths) < WRAP_MIN_LINES:
+        return numbered
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    if width > WRAP_MAX_WIDTH:
+        return numbered
+    near = [k for k, x in enumerate(raw_lines) if len(_strip(x)) >= WRAP_NEAR * width]
+    breaks = [k for k in near if k + 1 < len(raw_lines) and _strip(raw_lines[k + 1]) and _mid_sentence(
+        _strip(raw_lines[k]), _strip(raw_lines[k + 1]))]
+    if len(breaks) < WRAP_MIN_LINES or len(breaks) < len(near) / 2:
+        return numbered
+    joins = set(breaks)
+    out: list[tuple[int, str]] = []
+    k = 0
+    while k < len(raw_lines):
+        number, text = k + 1, _strip(raw_lines[k])
+        while k in joins:
+            k += 1
+            nxt = _strip(raw_lines[k])
+            text = text + nxt if text.endswith("-") and nxt[:1].islower() else f"{text} {nxt}"
+        out.append((number, text))
+        k += 1
+    return out
+
+
+def _mid_sentence(line: str, following: str) -> bool:
+    """Whether a line break between these two lines falls inside a sentence (never between rows of a table, which
+    the HTML reader writes with " | " between cells)."""
+    if _TABLE_CELLS in line or _TABLE_CELLS in following:
+        return False
+    return not _ends_sentence(line) or following[:1].islower()
 
 
 def _related_tail(lines: list[_Line]) -> None:
@@ -385,7 +431,7 @@ def clean_text(
     lines: list[_Line] = []
     in_block = 0  # lines left in a related-links block; 0 when not in one
     dateline: str | None = None
-    for number, raw_line in enumerate(_LINE_SPLIT.split(raw), 1):
+    for number, raw_line in _unwrapped(_LINE_SPLIT.split(raw)):
         s = _strip(raw_line)
         if not s:
             continue
