@@ -51,6 +51,7 @@ REPEAT_MAX_WORDS = 30  # LineStats counts only lines this short: boilerplate, no
 RELATED_MAX_WORDS = 20  # a longer line ends a related-links block
 RELATED_MAX_LINES = 15
 WRAP_MIN_LINES = 3  # a hard-wrapped text breaks this many lines mid-sentence at least
+WRAP_MIN_WIDTH = 40  # no text is wrapped narrower
 WRAP_MAX_WIDTH = 100  # wider lines are paragraphs, not a fixed-width wrap
 WRAP_NEAR = 0.6  # a line this near the width may have been wrapped
 _TABLE_CELLS = " | "
@@ -208,20 +209,22 @@ class _Line:
     reason: str | None = None
 
 
-def _unwrapped(raw_lines: list[str]) -> list[tuple[int, str]]:
+def _unwrapped(raw_lines: list[str], repeated: Collection[str] = ()) -> list[tuple[int, str]]:
     """(first line number, logical line) pairs: a text hard-wrapped at a fixed width (a wire feed, an e-mail, a
     plain-text archive) gets its lines joined back into paragraphs. Each wrapped line would otherwise be a paragraph
     and every layer would read it as one: "... local sources said on Monday, adding that several" ended a
     statement mid-sentence. A text is taken as wrapped when its lines stay under a width (the 90th percentile of their
     lengths, at most `WRAP_MAX_WIDTH`) and at least half the lines near that width break mid-sentence; a line is then
     joined to the next when it is near the width and does not end a sentence before a capital (a headline, a byline,
-    a list item or a sentence ending a short line stay apart). Texts with one paragraph a line are left as they are."""
+    a list item or a sentence ending a short line stay apart). Texts with one paragraph a line are left as they are.
+    Only lines that are no debris alone, and make none together, are joined: what is removed stays a line of the
+    input, listed as it was."""
     numbered = list(enumerate(raw_lines, 1))
     lengths = sorted(len(_strip(x)) for x in raw_lines if _strip(x))
     if len(lengths) < WRAP_MIN_LINES:
         return numbered
     width = lengths[int(0.9 * (len(lengths) - 1))]
-    if width > WRAP_MAX_WIDTH:
+    if not WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH:
         return numbered
     near = [k for k, x in enumerate(raw_lines) if len(_strip(x)) >= WRAP_NEAR * width]
     breaks = [k for k in near if k + 1 < len(raw_lines) and _strip(raw_lines[k + 1]) and _mid_sentence(
@@ -233,13 +236,21 @@ def _unwrapped(raw_lines: list[str]) -> list[tuple[int, str]]:
     k = 0
     while k < len(raw_lines):
         number, text = k + 1, _strip(raw_lines[k])
-        while k in joins:
+        while k in joins and _prose(text, repeated) and _prose(_strip(raw_lines[k + 1]), repeated):
+            nxt = _strip(raw_lines[k + 1])
+            joined = text + nxt if text.endswith("-") and nxt[:1].islower() else f"{text} {nxt}"
+            if not _prose(joined, repeated):
+                break
+            text = joined
             k += 1
-            nxt = _strip(raw_lines[k])
-            text = text + nxt if text.endswith("-") and nxt[:1].islower() else f"{text} {nxt}"
         out.append((number, text))
         k += 1
     return out
+
+
+def _prose(line: str, repeated: Collection[str]) -> bool:
+    """A line the debris rules keep."""
+    return _debris_reason(line, len(line.split()), repeated) is None
 
 
 def _mid_sentence(line: str, following: str) -> bool:
@@ -431,7 +442,7 @@ def clean_text(
     lines: list[_Line] = []
     in_block = 0  # lines left in a related-links block; 0 when not in one
     dateline: str | None = None
-    for number, raw_line in _unwrapped(_LINE_SPLIT.split(raw)):
+    for number, raw_line in _unwrapped(_LINE_SPLIT.split(raw), repeated):
         s = _strip(raw_line)
         if not s:
             continue
