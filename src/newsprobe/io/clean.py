@@ -54,7 +54,7 @@ WRAP_MIN_LINES = 3  # a hard-wrapped text breaks this many lines mid-sentence at
 WRAP_MIN_WIDTH = 40  # no text is wrapped narrower
 WRAP_MAX_WIDTH = 100  # wider lines are paragraphs, not a fixed-width wrap
 WRAP_NEAR = 0.6  # a line this near the width may have been wrapped
-_TABLE_CELLS = " | "
+TABLE_CELLS = " | "  # between a table row's cells, as the HTML reader writes them
 RELATED_TAIL_WORDS = 45  # no teaser in a sidebar after a related-links header near the end is longer
 FORM_MAX_LINES = 20  # a poll's question, options and consent lines between its first and last form line
 FORM_MAX_WORDS = 25  # a longer line between them is a paragraph: no poll
@@ -116,22 +116,22 @@ _RELATED_INLINE = re.compile(
     r"|^(?:also|more|read more) on\s+[\w-]+(?:\.[\w-]+)+\s+\S",  # "Also on rt.com <a headline>"
     re.I
 )
-_RELATED_HEADERS = frozenset(
-    {
-        "related", "related news", "related articles", "related stories", "related posts",
-        "related content", "related coverage", "read also", "also read", "see also", "more news",
-        "more stories", "more on this story", "more on this topic", "you may also like",
-        "you might also like", "recommended", "recommended for you", "recommended stories",
-        "most read", "most popular", "most viewed", "trending", "trending now", "latest news",
-        "top stories", "editor s picks", "editors picks", "in other news", "further reading", "don t miss",
-        "must read", "must reads", "leggi anche", "leia também", "lea también", "lire aussi", "mehr zum thema",
-    }
-)  # fmt: skip
 # Headers of a sidebar of other stories, which pages put after the article, never inside it.
 _SIDEBAR_HEADERS = frozenset({
     "top stories", "most read", "most popular", "most viewed", "trending", "trending now", "latest news",
     "more news", "more stories", "in other news", "editor s picks", "editors picks",
 })
+# Headers of related links anywhere: those sidebars, and links put inside an article.
+_RELATED_HEADERS = _SIDEBAR_HEADERS | frozenset(
+    {
+        "related", "related news", "related articles", "related stories", "related posts",
+        "related content", "related coverage", "read also", "also read", "see also",
+        "more on this story", "more on this topic", "you may also like",
+        "you might also like", "recommended", "recommended for you", "recommended stories",
+        "further reading", "don t miss",
+        "must read", "must reads", "leggi anche", "leia também", "lea también", "lire aussi", "mehr zum thema",
+    }
+)  # fmt: skip
 _BYLINE = re.compile(r"^(?:by|von|par|por)\s+\S", re.I)
 _POLL_OPENING = r"^(?:please\s+)?take our (?:quick\s+)?(?:poll|survey)\b"
 # Lines of a web form or poll embedded in the page (a plugin's hidden field label, its consent lines): whole lines,
@@ -220,24 +220,25 @@ def _unwrapped(raw_lines: list[str], repeated: Collection[str] = ()) -> list[tup
     Only lines that are no debris alone, and make none together, are joined: what is removed stays a line of the
     input, listed as it was."""
     numbered = list(enumerate(raw_lines, 1))
-    lengths = sorted(len(_strip(x)) for x in raw_lines if _strip(x))
+    stripped = [_strip(x) for x in raw_lines]
+    lengths = sorted(len(x) for x in stripped if x)
     if len(lengths) < WRAP_MIN_LINES:
         return numbered
     width = lengths[int(0.9 * (len(lengths) - 1))]
     if not WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH:
         return numbered
-    near = [k for k, x in enumerate(raw_lines) if len(_strip(x)) >= WRAP_NEAR * width]
-    breaks = [k for k in near if k + 1 < len(raw_lines) and _strip(raw_lines[k + 1]) and _mid_sentence(
-        _strip(raw_lines[k]), _strip(raw_lines[k + 1]))]
+    near = [k for k, x in enumerate(stripped) if len(x) >= WRAP_NEAR * width]
+    breaks = [k for k in near if k + 1 < len(stripped) and stripped[k + 1]
+              and _mid_sentence(stripped[k], stripped[k + 1])]
     if len(breaks) < WRAP_MIN_LINES or len(breaks) < len(near) / 2:
         return numbered
     joins = set(breaks)
     out: list[tuple[int, str]] = []
     k = 0
-    while k < len(raw_lines):
-        number, text = k + 1, _strip(raw_lines[k])
-        while k in joins and _prose(text, repeated) and _prose(_strip(raw_lines[k + 1]), repeated):
-            nxt = _strip(raw_lines[k + 1])
+    while k < len(stripped):
+        number, text = k + 1, stripped[k]
+        while k in joins and _prose(text, repeated) and _prose(stripped[k + 1], repeated):
+            nxt = stripped[k + 1]
             joined = text + nxt if text.endswith("-") and nxt[:1].islower() else f"{text} {nxt}"
             if not _prose(joined, repeated):
                 break
@@ -256,7 +257,7 @@ def _prose(line: str, repeated: Collection[str]) -> bool:
 def _mid_sentence(line: str, following: str) -> bool:
     """Whether a line break between these two lines falls inside a sentence (never between rows of a table, which
     the HTML reader writes with " | " between cells)."""
-    if _TABLE_CELLS in line or _TABLE_CELLS in following:
+    if TABLE_CELLS in line or TABLE_CELLS in following:
         return False
     return not _ends_sentence(line) or following[:1].islower()
 
@@ -326,7 +327,8 @@ def _debris_reason(s: str, words: int, repeated: Collection[str]) -> str | None:
         return None
     if repeated and normalize_line(s) in repeated:
         return REPEATED
-    if words <= 40 and _COPYRIGHT.search(s) or words <= 12 and _COPYRIGHT_NAMED.match(s) and not _ends_sentence(s):
+    if (words <= 40 and _COPYRIGHT.search(s)) or (
+            words <= 12 and _COPYRIGHT_NAMED.match(s) and not _ends_sentence(s)):
         return COPYRIGHT
     if words <= 2 * SHORT_WORDS and _FORM_LINE.match(s):
         return FORM

@@ -19,6 +19,7 @@ import lxml.html
 from lxml import etree
 
 from newsprobe.core.model import Document, word_count
+from newsprobe.io.clean import TABLE_CELLS
 from newsprobe.io.read.common import UnreadableInput
 from newsprobe.io.titles import outlet_from_url
 
@@ -205,7 +206,7 @@ def _render(body) -> str:
             return
         if el.tag == "table":
             rows = [
-                " | ".join(c for c in (_tidy(_inline(cell)) for cell in row) if c) for row in el.iter("row")
+                TABLE_CELLS.join(c for c in (_tidy(_inline(cell)) for cell in row) if c) for row in el.iter("row")
             ]
             add("\n".join(r for r in rows if r))
             return

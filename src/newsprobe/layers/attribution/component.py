@@ -117,13 +117,16 @@ _THAT = re.compile(r"[\"'“‘]?that\b", re.I)
 _HEARSAY = frozenset({"reportedly", "allegedly", "purportedly", "supposedly", "reputedly"})
 
 
+def _cue_span(doc: Doc, cue: Segment | None) -> Span | None:
+    """The tokens a cue covers (None without a cue)."""
+    return None if cue is None else doc.char_span(cue.start, cue.end, alignment_mode="expand")
+
+
 def _agentless(doc: Doc, cue: Segment | None) -> bool:
     """A cue that reports a view while keeping back whose it is: a passive with no "by" ("is said to", "are expected
     to", "was reported", "have been accused of", "is seen as") or a hearsay adverb ("reportedly"). Such a statement
     is not the article's own voice, so it is not typed `author`; the sourcing guideline types it `unresolved`."""
-    if cue is None:
-        return False
-    span = doc.char_span(cue.start, cue.end, alignment_mode="expand")
+    span = _cue_span(doc, cue)
     if span is None:
         return False
     if any(t.lower_ in _HEARSAY for t in span):
@@ -136,9 +139,7 @@ def _no_speech(doc: Doc, cue: Segment | None) -> bool:
     """A statement with no source and a cue that holds no verb ("Hopes of a trade truce ... drove", "Motto: ...", "a
     2010 rape allegation against X") is the tagger reading a noun as a report: nobody is said to say anything
     (unless the content is what the noun reports: "reports that he would return", checked by the caller)."""
-    if cue is None:
-        return False
-    span = doc.char_span(cue.start, cue.end, alignment_mode="expand")
+    span = _cue_span(doc, cue)
     if span is None:
         return False
     lowered = " ".join(span.text.lower().split())

@@ -679,7 +679,7 @@ class EntityFixer:
                 for m in ms:
                     m.label = "GPE"
         # "U.S. forces in southern Syria's al-Tanf": what a region of a place has is a place (NER said PERSON)
-        places = {(m.start, m.end) for ms in out.values() for m in ms if m.label in PLACE_LABELS}
+        places = {m.end: m.start for ms in out.values() for m in ms if m.label in PLACE_LABELS}  # by where it ends
         for ms in out.values():
             if ms[0].label in ("PERSON", "ORG", "PRODUCT", "WORK_OF_ART") and any(
                     self._in_region(words, m, places) for m in ms):
@@ -688,13 +688,14 @@ class EntityFixer:
         return out
 
     @staticmethod
-    def _in_region(words: list[str], m: Mention, places: set[tuple[int, int]]) -> bool:
+    def _in_region(words: list[str], m: Mention, places: dict[int, int]) -> bool:
         """Whether the mention follows "<direction> <place>'s" ("southern Syria's", "eastern Ukraine's"): the
-        direction makes the place a region and what it has a place in it, where "Syria's Assad" is a person."""
+        direction makes the place a region and what it has a place in it, where "Syria's Assad" is a person.
+        `places`: where each place mention starts, by where it ends."""
         if m.start < 3 or words[m.start - 1] not in POSSESSIVE:
             return False
-        place = next(((s, e) for s, e in places if e == m.start - 1), None)
-        return place is not None and place[0] > 0 and words[place[0] - 1].lower() in DIRECTIONS
+        start = places.get(m.start - 1)
+        return start is not None and start > 0 and words[start - 1].lower() in DIRECTIONS
 
     def _standalone(self, doc: Doc, words: list[str], m: Mention) -> bool:
         """A bare gazetteer name counts alone if the gazetteer voted for it, it is a proper noun, and it is
